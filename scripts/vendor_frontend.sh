@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Refresh the front-end files the book serves itself (assets/vendor/), from the
+# npm registry at the exact versions below. The built site must fetch nothing
+# from another host, so these files are committed with their licences and the
+# book builds with Python alone; run this script only to change a version.
+#
+#   bash scripts/vendor_frontend.sh
+set -euo pipefail
+
+MATHJAX_VERSION=3.2.2                 # Sphinx 7 speaks MathJax 3
+HTML_MANAGER_VERSION=1.0.15           # @jupyter-widgets/html-manager for ipywidgets 8
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+vendor="$root/assets/vendor"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cd "$work"
+npm init -y >/dev/null
+npm install --save-exact --no-audit --no-fund --ignore-scripts \
+  "mathjax@$MATHJAX_VERSION" "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" >/dev/null
+
+rm -rf "$vendor/mathjax" "$vendor/html-manager"
+
+# MathJax: the TeX-to-CommonHTML bundle and the web fonts it loads relative to itself.
+mj="$work/node_modules/mathjax"
+mkdir -p "$vendor/mathjax/output/chtml/fonts"
+cp "$mj/es5/tex-chtml.js" "$vendor/mathjax/"
+cp -r "$mj/es5/output/chtml/fonts/woff-v2" "$vendor/mathjax/output/chtml/fonts/"
+cp "$mj/LICENSE" "$vendor/mathjax/LICENSE"
+
+# The ipywidgets HTML manager: the self-contained embed.js (no require.js) and
+# the icon fonts its CSS names (modern browsers load only woff2/woff).
+hm="$work/node_modules/@jupyter-widgets/html-manager"
+mkdir -p "$vendor/html-manager"
+cp "$hm/dist/embed.js" "$hm/dist/embed.js.LICENSE.txt" "$vendor/html-manager/"
+cp "$hm/dist/"*.woff2 "$hm/dist/"*.woff "$vendor/html-manager/"
+cp "$hm/package.json" "$vendor/html-manager/package.json"
+# The npm package declares "license": "BSD-3-Clause" (package.json, copied
+# above) but ships no licence file; this is the ipywidgets repository's text.
+cat > "$vendor/html-manager/LICENSE" <<'LICENCE'
+BSD 3-Clause License
+
+Copyright (c) 2015 Project Jupyter Contributors
+All rights reserved.
+
+Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this
+   list of conditions and the following disclaimer.
+
+2. Redistributions in binary form must reproduce the above copyright notice,
+   this list of conditions and the following disclaimer in the documentation
+   and/or other materials provided with the distribution.
+
+3. Neither the name of the copyright holder nor the names of its
+   contributors may be used to endorse or promote products derived from
+   this software without specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+LICENCE
+
+cat > "$vendor/VERSIONS.txt" <<VERSIONS
+# Written by scripts/vendor_frontend.sh; each folder holds its package's licence.
+mathjax $MATHJAX_VERSION (Apache-2.0)
+@jupyter-widgets/html-manager $HTML_MANAGER_VERSION (BSD-3-Clause; embed.js.LICENSE.txt lists bundled code)
+VERSIONS
+echo "vendored into $vendor:"
+du -sh "$vendor"/*

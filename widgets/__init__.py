@@ -1,0 +1,1 @@
+"""Models and explorers for the book "The Two Faces of Oxytocin"."""

@@ -1,0 +1,406 @@
+"""One explorer, two modes: a live ipywidget in a kernel, a static page on the site.
+
+An explorer is declared once, as data:
+
+* its **controls** (:class:`Control`: name, label, min, max, step, default, unit);
+* a function from control values to model **results** (:meth:`Explorer.compute`,
+  a dict of numpy arrays or numbers);
+* how results are **drawn** (:class:`Panel` and :class:`Line`: which result is
+  x, which is y, colours, axis ranges);
+* how results are **described** in words (:meth:`Explorer.describe`).
+
+From that one declaration come both modes:
+
+*Live* (Binder, JupyterLab, a laptop): :meth:`Explorer.widget` builds sliders,
+a matplotlib figure made once, and a readout; moving a slider re-runs the model
+at any value and updates the figure's lines in place.
+
+*Static* (the built site, no kernel): :meth:`Explorer.static_html` evaluates
+the model on every point of the controls' grid (their steps), stores the
+results in the page as JSON, and ``assets/explorer/explorer.js`` redraws the
+chart and readout from them when a control moves. No model runs in
+JavaScript; the readout text is the one :meth:`describe` wrote in Python, so the
+two modes say the same thing for the same setting.
+
+Which mode a display shows is decided by :func:`building_static_site`: the
+book's Sphinx extension sets ``TWO_FACES_STATIC_BUILD=1`` before notebooks run
+(kernels inherit it), and then the object offers only its static HTML, so the
+built page carries no widget state and no widget-manager script.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Control",
+    "Line",
+    "Panel",
+    "Explorer",
+    "building_static_site",
+    "STATIC_BUILD_VARIABLE",
+    "MAX_GRID_POINTS",
+    "MAX_EMBEDDED_BYTES",
+    "OKABE_ITO",
+]
+
+#: Set (to "1") by the book's build so that explorers render as static HTML.
+STATIC_BUILD_VARIABLE = "TWO_FACES_STATIC_BUILD"
+
+#: Budgets for the static export of one explorer.
+MAX_GRID_POINTS = 2000
+MAX_EMBEDDED_BYTES = 500_000
+
+#: Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+    "grey": "#777777",
+}
+
+# Results are stored in the page to this many significant digits: far finer
+# than a chart can show, and it keeps the embedded JSON small.
+_SIGNIFICANT_DIGITS = 4
+
+
+def building_static_site() -> bool:
+    """True while the book is being built into a static site."""
+    return os.environ.get(STATIC_BUILD_VARIABLE) == "1"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One slider: declared once, read by the live widget, the static page and tests.
+
+    ``decimals`` is how many decimals the value is shown with; ``unit`` is shown
+    after the value (and read out by screen readers).
+    """
+
+    name: str
+    label: str
+    min: float
+    max: float
+    step: float
+    default: float
+    unit: str = ""
+    decimals: int = 2
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ValueError(f"control name {self.name!r} must be a Python identifier")
+        if not (self.min < self.max and self.step > 0):
+            raise ValueError(
+                f"control {self.name!r}: need min < max and step > 0, "
+                f"got min={self.min}, max={self.max}, step={self.step}"
+            )
+        steps = (self.max - self.min) / self.step
+        if abs(steps - round(steps)) > 1e-9:
+            raise ValueError(
+                f"control {self.name!r}: (max - min) / step = {steps} must be a whole number"
+            )
+        if not self.min <= self.default <= self.max:
+            raise ValueError(
+                f"control {self.name!r}: default = {self.default} is outside "
+                f"[{self.min}, {self.max}]"
+            )
+        if self.snap(self.default) != self.default:
+            raise ValueError(
+                f"control {self.name!r}: default = {self.default} is not on the grid "
+                f"{self.min} + k·{self.step}"
+            )
+
+    @property
+    def grid(self) -> np.ndarray:
+        """Every value the static page offers: min, min + step, …, max."""
+        count = round((self.max - self.min) / self.step) + 1
+        return np.round(self.min + self.step * np.arange(count), 10)
+
+    def snap(self, value: float) -> float:
+        """The grid value nearest to ``value`` (which must lie in range)."""
+        k = round((value - self.min) / self.step)
+        return float(np.round(self.min + self.step * k, 10))
+
+    def format(self, value: float) -> str:
+        """The value as a reader sees it, with its unit."""
+        text = f"{value:.{self.decimals}f}"
+        return f"{text} {self.unit}".strip()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "min": self.min,
+            "max": self.max,
+            "step": self.step,
+            "default": self.default,
+            "unit": self.unit,
+            "decimals": self.decimals,
+            "help": self.help,
+        }
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line on a panel: ``y`` against ``x``, both keys of the results."""
+
+    x: str
+    y: str
+    label: str
+    color: str = OKABE_ITO["blue"]
+    dashed: bool = False
+    markers: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "x": self.x,
+            "y": self.y,
+            "label": self.label,
+            "color": self.color,
+            "dashed": self.dashed,
+            "markers": self.markers,
+        }
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart: fixed axis ranges (so moving a slider never rescales the axes)."""
+
+    title: str
+    x_label: str
+    y_label: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    lines: tuple[Line, ...]
+    #: Horizontal reference lines: (y value, label), drawn grey and dotted.
+    references: tuple[tuple[float, str], ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "x_label": self.x_label,
+            "y_label": self.y_label,
+            "x_range": list(self.x_range),
+            "y_range": list(self.y_range),
+            "lines": [line.as_dict() for line in self.lines],
+            "references": [[y, label] for y, label in self.references],
+        }
+
+
+class Explorer:
+    """Base class: subclasses set the class attributes and two methods.
+
+    Class attributes: ``name`` (the permalink anchor, e.g. ``"hormesis"``),
+    ``title``, ``controls``, ``panels``, ``alt_text`` (what the figure shows,
+    for readers who cannot see it) and ``slow`` (True if the model takes more
+    than a few tens of milliseconds: the live sliders then update on release).
+    """
+
+    name: str = ""
+    title: str = ""
+    controls: tuple[Control, ...] = ()
+    panels: tuple[Panel, ...] = ()
+    alt_text: str = ""
+    slow: bool = False
+
+    def __init__(self, **values: float) -> None:
+        unknown = set(values) - {c.name for c in self.controls}
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no control(s) {sorted(unknown)}; "
+                f"controls are {[c.name for c in self.controls]}"
+            )
+        self.values: dict[str, float] = {c.name: c.default for c in self.controls}
+        for name, value in values.items():
+            self._check_value(name, value)
+            self.values[name] = float(value)
+        self.results = self.compute(**self.values)
+        self._widget = None
+
+    # -- what subclasses provide -------------------------------------------
+    def compute(self, **values: float) -> dict[str, Any]:
+        """Run the model at these control values; return named arrays/numbers."""
+        raise NotImplementedError
+
+    def describe(
+        self, values: Mapping[str, float], results: Mapping[str, Any]
+    ) -> str | tuple[str, ...]:
+        """What the chart shows, in words: a sentence, or a tuple of sentences.
+
+        Return a tuple when parts of the text depend on different controls: the
+        static page stores each distinct sentence once.
+        """
+        raise NotImplementedError
+
+    def _sentences(self, values: Mapping[str, float], results: Mapping[str, Any]) -> tuple:
+        text = self.describe(values, results)
+        return (text,) if isinstance(text, str) else tuple(text)
+
+    # -- shared helpers --------------------------------------------------------
+    def control(self, name: str) -> Control:
+        for control in self.controls:
+            if control.name == name:
+                return control
+        raise KeyError(name)
+
+    def _check_value(self, name: str, value: float) -> None:
+        control = self.control(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"{name} must be a number, got {value!r}")
+        if math.isnan(value) or not control.min <= value <= control.max:
+            raise ValueError(
+                f"{name} = {value!r} is outside the allowed range "
+                f"[{control.min:g}, {control.max:g}]"
+            )
+
+    def readout(self) -> str:
+        """The text under the chart for the current values."""
+        return " ".join(self._sentences(self.values, self.results))
+
+    def set(self, **values: float) -> None:
+        """Change control values, re-run the model, and update the live view if shown."""
+        for name, value in values.items():
+            self._check_value(name, value)
+        self.values.update({k: float(v) for k, v in values.items()})
+        self.results = self.compute(**self.values)
+        if self._widget is not None:
+            self._widget.refresh()
+
+    # -- live mode -------------------------------------------------------------
+    def widget(self):
+        """The live ipywidgets view (built on first use, then reused)."""
+        if self._widget is None:
+            from .live import LiveView  # ipywidgets and matplotlib only when live
+
+            self._widget = LiveView(self)
+        return self._widget
+
+    # -- static mode -----------------------------------------------------------
+    def grid_points(self) -> int:
+        return math.prod(len(c.grid) for c in self.controls)
+
+    def static_payload(self) -> dict[str, Any]:
+        """Results on every grid point, de-duplicated, ready to embed as JSON.
+
+        Arrays that repeat across the grid (a dose axis, a curve that does not
+        depend on one of the controls) are stored once in ``pool``; each grid
+        point lists, for every result key, the index of its array in the pool,
+        then the list of indices of its readout's sentences in ``texts``. Grid points are in
+        row-major order of ``controls`` (the last control varies fastest).
+        """
+        count = self.grid_points()
+        if count > MAX_GRID_POINTS:
+            raise ValueError(
+                f"{self.name}: {count} grid points exceeds the budget of "
+                f"{MAX_GRID_POINTS}; use coarser steps"
+            )
+        keys = sorted({key for panel in self.panels for line in panel.lines
+                       for key in (line.x, line.y)})
+        pool: list[Any] = []
+        pool_index: dict[str, int] = {}
+        texts: list[str] = []
+        text_index: dict[str, int] = {}
+        points: list[list[int]] = []
+
+        def intern(value: Any) -> int:
+            rounded = _round_for_page(value)
+            token = json.dumps(rounded, separators=(",", ":"))
+            if token not in pool_index:
+                pool_index[token] = len(pool)
+                pool.append(rounded)
+            return pool_index[token]
+
+        for combination in itertools.product(*(c.grid for c in self.controls)):
+            values = {c.name: float(v) for c, v in zip(self.controls, combination, strict=True)}
+            results = self.compute(**values)
+            missing = [key for key in keys if key not in results]
+            if missing:
+                raise KeyError(f"{self.name}: compute() did not return {missing}")
+            row = [intern(results[key]) for key in keys]
+            sentence_indices = []
+            for sentence in self._sentences(values, results):
+                if sentence not in text_index:
+                    text_index[sentence] = len(texts)
+                    texts.append(sentence)
+                sentence_indices.append(text_index[sentence])
+            points.append([*row, sentence_indices])
+        return {
+            "name": self.name,
+            "title": self.title,
+            "controls": [c.as_dict() for c in self.controls],
+            "panels": [p.as_dict() for p in self.panels],
+            "keys": keys,
+            "pool": pool,
+            "texts": texts,
+            "points": points,
+        }
+
+    def static_html(self) -> str:
+        """The explorer as self-contained HTML for the built site."""
+        payload = json.dumps(self.static_payload(), separators=(",", ":"), allow_nan=False)
+        size = len(payload.encode())
+        if size > MAX_EMBEDDED_BYTES:
+            raise ValueError(
+                f"{self.name}: embedded results are {size} bytes, over the budget of "
+                f"{MAX_EMBEDDED_BYTES}; use coarser steps or fewer points per curve"
+            )
+        # "</" must not appear inside a <script> element.
+        payload = payload.replace("</", "<\\/")
+        title = html.escape(self.title)
+        alt = html.escape(self.alt_text)
+        # The page opens at the defaults (or at a permalink's setting, which the
+        # script applies); the readout below is the defaults' until it does.
+        defaults = {c.name: c.default for c in self.controls}
+        default_text = html.escape(" ".join(self._sentences(defaults, self.compute(**defaults))))
+        return (
+            f'<div class="explorer" id="{self.name}" data-explorer="{self.name}">'
+            f'<p class="explorer-title">{title}</p>'
+            f'<p class="explorer-readout" aria-live="polite">{default_text}</p>'
+            f'<p class="explorer-alt">{alt}</p>'
+            f'<noscript><p class="explorer-noscript">This explorer needs JavaScript in '
+            f"the browser (no server, nothing downloaded). Without it, run the chapter "
+            f"in Binder or Jupyter to use the live version.</p></noscript>"
+            f'<script type="application/json" class="explorer-data">{payload}</script>'
+            f"</div>"
+        )
+
+    # -- display ---------------------------------------------------------------
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if building_static_site():
+            return {"text/html": self.static_html(), "text/plain": self.title}
+        bundle = self.widget().box._repr_mimebundle_(include=include, exclude=exclude)
+        bundle = dict(bundle) if bundle else {}
+        bundle["text/plain"] = f"{self.title} (live explorer: needs a Jupyter kernel)"
+        return bundle
+
+
+def _round_for_page(value: Any) -> Any:
+    """Round numbers to a few significant digits for the page; refuse NaN/inf."""
+    array = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(array)):
+        raise ValueError("results embedded in a page must be finite (no nan or inf)")
+    with np.errstate(divide="ignore"):
+        magnitude = np.where(array == 0, 0, np.floor(np.log10(np.abs(array))))
+    decimals = (_SIGNIFICANT_DIGITS - 1 - magnitude).astype(int)
+    rounded = [float(round(float(v), int(d))) for v, d in zip(array.ravel(), decimals.ravel(),
+                                                               strict=True)]
+    # Whole numbers as ints: "100" is shorter than "100.0" in the page.
+    rounded = [int(v) if v.is_integer() else v for v in rounded]
+    if array.ndim == 0:
+        return rounded[0]
+    return rounded

@@ -1,0 +1,102 @@
+"""Live mode: ipywidgets sliders driving the numpy model, one matplotlib figure.
+
+The figure is built once, under ``plt.ioff()`` so it is not shown twice; a
+slider change re-runs the model, moves the existing lines with ``set_data``,
+and re-displays the same figure into an Output widget (``clear_output(wait=True)``
+avoids a flicker). Nothing is re-created in the callback.
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+from typing import TYPE_CHECKING
+
+import ipywidgets as ipw
+import matplotlib.pyplot as plt
+from IPython.display import clear_output, display
+
+if TYPE_CHECKING:
+    from .framework import Explorer
+
+
+class LiveView:
+    """The ipywidgets face of an :class:`~widgets.explorers.framework.Explorer`."""
+
+    def __init__(self, explorer: Explorer) -> None:
+        self.explorer = explorer
+        self.sliders: dict[str, ipw.FloatSlider] = {}
+        for control in explorer.controls:
+            slider = ipw.FloatSlider(
+                value=explorer.values[control.name],
+                min=control.min,
+                max=control.max,
+                # Live mode is not limited to the static grid: a finer step.
+                step=control.step / 4,
+                description=control.label,
+                readout_format=f".{control.decimals + 1}f",
+                continuous_update=not explorer.slow,
+                style={"description_width": "initial"},
+                layout=ipw.Layout(width="100%", max_width="32rem"),
+            )
+            if control.unit:
+                slider.description = f"{control.label} ({control.unit})"
+            slider.observe(self._on_slider, names="value")
+            self.sliders[control.name] = slider
+
+        with plt.ioff():
+            columns = len(explorer.panels)
+            self.figure, axes = plt.subplots(
+                1, columns, figsize=(4.6 * columns, 3.6), layout="constrained", squeeze=False
+            )
+        self.axes = list(axes[0])
+        self.lines = []
+        for ax, panel in zip(self.axes, explorer.panels, strict=True):
+            for y, label in panel.references:
+                ax.axhline(y, color="#777777", linestyle=":", linewidth=1)
+                ax.annotate(label, (panel.x_range[1], y), ha="right", va="bottom",
+                            fontsize=8, color="#555555")
+            for line in panel.lines:
+                (handle,) = ax.plot(
+                    [], [], color=line.color, linestyle="--" if line.dashed else "-",
+                    marker="o" if line.markers else None, markersize=4, label=line.label,
+                )
+                self.lines.append((line, handle))
+            ax.set_xlim(*panel.x_range)
+            ax.set_ylim(*panel.y_range)
+            ax.set_xlabel(panel.x_label)
+            ax.set_ylabel(panel.y_label)
+            ax.set_title(panel.title, fontsize=10)
+            ax.legend(loc="best", fontsize=8, frameon=False)
+        self.readout = ipw.HTML()
+        self.output = ipw.Output()
+        self.errors = ipw.Output()  # callback errors show here, not in a log
+        self.box = ipw.VBox(
+            [ipw.HTML(f"<b>{explorer.title}</b>"), *self.sliders.values(), self.output,
+             self.readout, self.errors]
+        )
+        self.refresh()
+
+    def _on_slider(self, change) -> None:
+        with self.errors:
+            try:
+                values = {name: slider.value for name, slider in self.sliders.items()}
+                self.explorer.set(**values)  # calls refresh()
+            except Exception:  # show it to the student instead of losing it
+                traceback.print_exc()
+
+    def refresh(self) -> None:
+        """Redraw lines and readout from the explorer's current results."""
+        explorer = self.explorer
+        for name, slider in self.sliders.items():
+            if slider.value != explorer.values[name]:
+                slider.unobserve(self._on_slider, names="value")
+                slider.value = explorer.values[name]
+                slider.observe(self._on_slider, names="value")
+        for line, handle in self.lines:
+            handle.set_data(explorer.results[line.x], explorer.results[line.y])
+        text = html.escape(explorer.readout())
+        self.readout.value = f'<p role="status" aria-live="polite">{text}</p>'
+        with self.output:
+            clear_output(wait=True)
+            display(self.figure)
