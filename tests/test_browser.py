@@ -1,0 +1,152 @@
+"""Every built page in real Chromium, at desktop and phone width, fully offline.
+
+Fails on: a console error outside the short allow-list below, an uncaught
+page error, any request to a host other than the local server, a local file
+that is missing (HTTP >= 400), an image or chart without a text alternative,
+and horizontal scrolling at phone width.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+# Messages every stock Jupyter Book 1 page logs, named so nothing else hides here.
+ALLOWED_CONSOLE_ERRORS = (
+    # sphinx-book-theme reads an empty stored theme mode on a fresh profile.
+    "Got invalid theme mode",
+    # Jupyter Book 1 emits its Thebe configuration twice on some pages.
+    "Identifier 'THEBE_JS_URL' has already been declared",
+)
+
+
+def built_pages(site):
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if "_static" not in p.parts and "reports" not in p.parts)
+    assert pages, f"no pages found under {site}"
+    return pages
+
+
+class PageWatch:
+    """Records what a page does: console errors, outside requests, failed files."""
+
+    def __init__(self, page, base_url):
+        self.base_host = urlsplit(base_url).netloc
+        self.console_errors = []
+        self.page_errors = []
+        self.outside_requests = []
+        self.failed = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("response", self._on_response)
+        page.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        host = urlsplit(url).netloc
+        if url.startswith(("data:", "blob:", "about:")) or host == self.base_host:
+            route.continue_()
+        else:  # never let it out, and remember that it tried
+            self.outside_requests.append(url)
+            route.abort()
+
+    def _on_console(self, message):
+        if message.type == "error" and not any(a in message.text
+                                                for a in ALLOWED_CONSOLE_ERRORS):
+            self.console_errors.append(message.text)
+
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def problems(self):
+        return {name: value for name, value in {
+            "console errors": self.console_errors,
+            "page errors": self.page_errors,
+            "requests to other hosts": self.outside_requests,
+            "missing files": self.failed,
+        }.items() if value}
+
+
+def open_page(browser, server, path, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    watch = PageWatch(page, server)
+    page.goto(f"{server}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return context, page, watch
+
+
+MISSING_TEXT_ALTERNATIVES = """() => {
+  const bad = [];
+  for (const img of document.querySelectorAll('img:not([aria-hidden="true"])')) {
+    const alt = img.getAttribute('alt');
+    if (alt === null || alt.trim() === '') bad.push(img.outerHTML.slice(0, 120));
+  }
+  // Icons hidden from assistive technology (aria-hidden) are decorative.
+  for (const svg of document.querySelectorAll('svg[role="img"]:not([aria-hidden="true"])')) {
+    const label = svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby');
+    if (!label) bad.push(svg.outerHTML.slice(0, 120));
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_page_loads_offline_without_errors(browser, server, site, viewport):
+    report = {}
+    for path in built_pages(site):
+        context, page, watch = open_page(browser, server, path, viewport)
+        problems = watch.problems()
+        missing_alt = page.evaluate(MISSING_TEXT_ALTERNATIVES)
+        if missing_alt:
+            problems["images without alt text"] = missing_alt
+        if viewport is PHONE:
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - "
+                "document.documentElement.clientWidth")
+            if overflow > 1:
+                problems["horizontal scroll (px)"] = overflow
+        if problems:
+            report[path] = problems
+        context.close()
+    assert report == {}
+
+
+def test_math_is_rendered_by_the_books_own_mathjax(browser, server):
+    context, page, watch = open_page(browser, server, "chapters/hormesis.html", DESKTOP)
+    page.wait_for_selector("mjx-container", timeout=15000)
+    assert watch.problems() == {}
+    context.close()
+
+
+def test_hormesis_page_shows_its_explorer_and_no_dead_widget(browser, server):
+    context, page, watch = open_page(browser, server, "chapters/hormesis.html", DESKTOP)
+    explorer = page.locator("div.explorer[data-explorer='hormesis']")
+    explorer.wait_for()
+    # The default figure is drawn: every line has points.
+    points = page.eval_on_selector_all(
+        "div.explorer polyline.explorer-line", "els => els.map(e => e.getAttribute('points'))")
+    assert len(points) == 3 and all(p and p.count(",") > 10 for p in points)
+    assert page.locator("div.explorer .explorer-readout").inner_text().startswith("Left:")
+    # No ipywidgets: no widget state in the page, no widget manager, no saved sliders.
+    html = page.content()
+    assert "application/vnd.jupyter.widget-state+json" not in html
+    assert "html-manager" not in html and "embed-amd" not in html
+    assert page.locator(".jupyter-widgets, .widget-slider").count() == 0
+    assert watch.problems() == {}
+    context.close()
+
+
+def test_pages_without_explorers_do_not_load_the_explorer_script(browser, server):
+    context, page, watch = open_page(browser, server, "intro.html", DESKTOP)
+    scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
+    assert not any("explorer.js" in s for s in scripts)
+    assert not any("html-manager" in s for s in scripts)
+    context.close()

@@ -1,0 +1,170 @@
+"""The explorer framework: one declaration, a live widget and a static export."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+
+from widgets.explorers import Control, HormesisExplorer
+from widgets.explorers.framework import (
+    MAX_EMBEDDED_BYTES,
+    MAX_GRID_POINTS,
+    STATIC_BUILD_VARIABLE,
+)
+
+matplotlib.use("Agg")
+
+ALL_EXPLORERS = [HormesisExplorer]
+
+
+def decode_point(payload, values):
+    """Look a setting up in a static payload the way explorer.js does."""
+    index = 0
+    for control in payload["controls"]:
+        size = round((control["max"] - control["min"]) / control["step"]) + 1
+        k = round((values[control["name"]] - control["min"]) / control["step"])
+        index = index * size + k
+    row = payload["points"][index]
+    results = {key: payload["pool"][row[i]] for i, key in enumerate(payload["keys"])}
+    text = " ".join(payload["texts"][t] for t in row[len(payload["keys"])])
+    return results, text
+
+
+# -- live mode -----------------------------------------------------------------
+
+def test_moving_a_live_slider_changes_the_figure_and_the_readout():
+    explorer = HormesisExplorer()
+    view = explorer.widget()
+    left_line = view.axes[0].get_lines()[-1]
+    before = np.array(left_line.get_ydata(), dtype=float)
+    readout_before = view.readout.value
+
+    view.sliders["hormesis"].value = 120.0
+
+    after = np.array(left_line.get_ydata(), dtype=float)
+    assert not np.allclose(before, after)
+    # The figure shows the model at the new value, not a stale or re-created one.
+    expected = HormesisExplorer(hormesis=120.0).results["response"]
+    np.testing.assert_allclose(after, expected)
+    assert view.axes[0].get_lines()[-1] is left_line  # updated in place
+    assert view.readout.value != readout_before
+    assert explorer.values["hormesis"] == 120.0
+
+
+def test_live_mode_accepts_values_between_the_static_steps():
+    explorer = HormesisExplorer()
+    view = explorer.widget()
+    view.sliders["context"].value = 0.1  # the static grid steps by 0.25
+    assert explorer.values["context"] == pytest.approx(0.1)
+    assert "+0.10" in explorer.readout()
+
+
+def test_set_refuses_values_out_of_range_naming_the_control():
+    explorer = HormesisExplorer()
+    with pytest.raises(ValueError, match=r"slope = 9.0 .*\[1.5, 6\]"):
+        explorer.set(slope=9.0)
+    with pytest.raises(TypeError, match="no control"):
+        HormesisExplorer(dose=3)
+
+
+def test_in_a_kernel_the_display_is_the_live_widget(monkeypatch):
+    monkeypatch.delenv(STATIC_BUILD_VARIABLE, raising=False)
+    bundle = HormesisExplorer()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_in_the_book_build_the_display_is_static_html_only(monkeypatch):
+    monkeypatch.setenv(STATIC_BUILD_VARIABLE, "1")
+    explorer = HormesisExplorer()
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" not in bundle
+    assert 'data-explorer="hormesis"' in bundle["text/html"]
+    assert explorer._widget is None  # no widget was created, so no widget state is saved
+
+
+# -- static mode ---------------------------------------------------------------
+
+@pytest.mark.parametrize("explorer_class", ALL_EXPLORERS)
+def test_static_export_stays_within_its_budgets(explorer_class):
+    explorer = explorer_class()
+    assert explorer.grid_points() <= MAX_GRID_POINTS
+    html = explorer.static_html()
+    payload_text = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html,
+                             re.S).group(1)
+    assert len(payload_text.encode()) <= MAX_EMBEDDED_BYTES
+    assert "</" not in payload_text
+
+
+@pytest.mark.parametrize("explorer_class", ALL_EXPLORERS)
+def test_static_lookup_gives_what_the_model_gives(explorer_class):
+    explorer = explorer_class()
+    payload = explorer.static_payload()
+    grids = [c.grid for c in explorer.controls]
+    rng = np.random.default_rng(7)
+    samples = [dict(zip([c.name for c in explorer.controls],
+                        [float(rng.choice(g)) for g in grids], strict=True))
+               for _ in range(25)]
+    samples.append({c.name: c.default for c in explorer.controls})
+    samples.append({c.name: c.min for c in explorer.controls})
+    samples.append({c.name: c.max for c in explorer.controls})
+    for values in samples:
+        looked_up, text = decode_point(payload, values)
+        fresh = explorer_class(**values)
+        for key, stored in looked_up.items():
+            np.testing.assert_allclose(stored, fresh.results[key], rtol=1e-3, atol=1e-9)
+        assert text == fresh.readout()
+
+
+@pytest.mark.parametrize("explorer_class", ALL_EXPLORERS)
+def test_every_grid_point_is_stored_in_order(explorer_class):
+    explorer = explorer_class()
+    payload = explorer.static_payload()
+    assert len(payload["points"]) == math.prod(len(c.grid) for c in explorer.controls)
+    # Row-major: the last control varies fastest. Check the first few points' texts
+    # against describe() at the matching settings.
+    settings = itertools.islice(itertools.product(*(c.grid for c in explorer.controls)), 5)
+    for i, combination in enumerate(settings):
+        values = dict(zip([c.name for c in explorer.controls], combination, strict=True))
+        text = " ".join(payload["texts"][t] for t in payload["points"][i][-1])
+        assert text == explorer_class(**{k: float(v) for k, v in values.items()}).readout()
+
+
+def test_static_html_is_valid_json_with_no_nan():
+    html = HormesisExplorer().static_html()
+    payload_text = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html,
+                             re.S).group(1)
+    payload = json.loads(payload_text.replace("<\\/", "</"))
+    assert payload["name"] == "hormesis"
+    assert "NaN" not in payload_text and "Infinity" not in payload_text
+
+
+# -- the control declaration ----------------------------------------------------
+
+def test_control_grid_and_snapping():
+    control = Control("mimicry", "Mimicry", 0, 1, 0.1, 0.5)
+    assert len(control.grid) == 11
+    assert control.grid[3] == 0.3  # no 0.30000000000000004
+    assert control.snap(0.26) == 0.3
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"min": 1, "max": 0},
+        {"step": 0.3},  # (1 - 0) / 0.3 is not whole
+        {"default": 2},
+        {"default": 0.55},  # not on the grid
+        {"name": "not a name"},
+    ],
+)
+def test_bad_control_declarations_are_refused(kwargs):
+    arguments = {"name": "mimicry", "label": "Mimicry", "min": 0, "max": 1, "step": 0.1,
+                 "default": 0.5, **kwargs}
+    with pytest.raises(ValueError):
+        Control(**arguments)
