@@ -7,16 +7,24 @@
 * Sets ``TWO_FACES_STATIC_BUILD=1`` before any notebook runs, so explorers
   render their static HTML (kernels inherit the builder's environment).
 * Adds the explorer script and style only to pages that contain an explorer.
-* Drops sphinx-thebe's scripts. The book does not use Thebe (``thebe: false``),
-  yet Jupyter Book 1 registers its inline configuration twice on every page,
-  which is a JavaScript error ("Identifier 'THEBE_JS_URL' has already been
-  declared") and names a CDN URL.
+* Drops scripts that cost readers and give them nothing:
+  - sphinx-thebe's. The book does not use Thebe (``thebe: false``), yet Jupyter
+    Book 1 registers its inline configuration twice on every page, which is a
+    JavaScript error ("Identifier 'THEBE_JS_URL' has already been declared")
+    and names a CDN URL.
+  - MathJax (1.2 MB) on pages with no mathematics. Something in the Jupyter
+    Book stack sets Sphinx's assets policy to "always", which loads it on
+    every page.
+  (The theme's 1.5 MB ``fontawesome.js`` is written by a template, not
+  registered as a script: ``_templates/static/webpack-macros.html`` leaves it out.)
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from docutils import nodes
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 STATIC_BUILD_VARIABLE = "TWO_FACES_STATIC_BUILD"  # read by widgets.explorers.framework
@@ -27,16 +35,32 @@ def _serve_assets(app, config) -> None:
     os.environ[STATIC_BUILD_VARIABLE] = "1"
 
 
-def _is_thebe_script(script) -> bool:
-    filename = str(getattr(script, "filename", "") or "")
+def _is_unused_script(script) -> bool:
+    filename = str(getattr(script, "filename", "") or "").split("?")[0]
     body = str(getattr(script, "attributes", {}).get("body", ""))
     return filename.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
 
 
-def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
-    if "script_files" in context:
-        context["script_files"] = [s for s in context["script_files"]
-                                   if not _is_thebe_script(s)]
+def _is_mathjax(script, app) -> bool:
+    filename = str(getattr(script, "filename", "") or "").split("?")[0]
+    body = str(getattr(script, "attributes", {}).get("body", ""))
+    return filename.endswith(app.config.mathjax_path) or body.startswith("window.MathJax")
+
+
+def _has_math(doctree) -> bool:
+    if doctree is None:
+        return False
+    return any(True for _ in doctree.findall(lambda n: isinstance(n, nodes.math | nodes.math_block)))
+
+
+def _drop_unused_scripts(app, pagename, templatename, context, doctree) -> None:
+    if "script_files" not in context:
+        return
+    keep_mathjax = _has_math(doctree)
+    context["script_files"] = [
+        s for s in context["script_files"]
+        if not _is_unused_script(s) and (keep_mathjax or not _is_mathjax(s, app))
+    ]
 
 
 def _add_explorer_files(app, pagename, templatename, context, doctree) -> None:
@@ -49,5 +73,5 @@ def _add_explorer_files(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.connect("config-inited", _serve_assets)
     app.connect("html-page-context", _add_explorer_files)
-    app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _drop_unused_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

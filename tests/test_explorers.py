@@ -11,7 +11,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from widgets.explorers import Control, HormesisExplorer
+from widgets.explorers import ALL_EXPLORERS, Control, HormesisExplorer
 from widgets.explorers.framework import (
     MAX_EMBEDDED_BYTES,
     MAX_GRID_POINTS,
@@ -19,9 +19,6 @@ from widgets.explorers.framework import (
 )
 
 matplotlib.use("Agg")
-
-ALL_EXPLORERS = [HormesisExplorer]
-
 
 def decode_point(payload, values):
     """Look a setting up in a static payload the way explorer.js does."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.explorers import HormesisExplorer
+from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES, HormesisExplorer
 
 from .test_browser import DESKTOP, PHONE, open_page
 
 pytestmark = pytest.mark.browser
 
-# explorer class -> the page it lives on
-EXPLORER_PAGES = {HormesisExplorer: "chapters/hormesis.html"}
+PLACES = [(cls, EXPLORER_PAGES[cls.name]) for cls in ALL_EXPLORERS]
+IDS = [cls.name for cls in ALL_EXPLORERS]
 
 
 def current_values(page, name):
@@ -43,8 +43,7 @@ def assert_matches_model(page, explorer_class):
     assert readout(page, explorer_class.name) == expected, values
 
 
-@pytest.mark.parametrize(("explorer_class", "path"), EXPLORER_PAGES.items(),
-                         ids=[c.name for c in EXPLORER_PAGES])
+@pytest.mark.parametrize(("explorer_class", "path"), PLACES, ids=IDS)
 def test_keyboard_moves_every_control_across_its_range(browser, server, explorer_class,
                                                        path):
     context, page, watch = open_page(browser, server, path, DESKTOP)
@@ -74,8 +73,7 @@ def test_keyboard_moves_every_control_across_its_range(browser, server, explorer
     context.close()
 
 
-@pytest.mark.parametrize(("explorer_class", "path"), EXPLORER_PAGES.items(),
-                         ids=[c.name for c in EXPLORER_PAGES])
+@pytest.mark.parametrize(("explorer_class", "path"), PLACES, ids=IDS)
 def test_mouse_moves_every_control_and_the_chart_follows(browser, server, explorer_class,
                                                          path):
     context, page, watch = open_page(browser, server, path, PHONE)

@@ -1,0 +1,170 @@
+"""Measure the book as its readers meet it. Reports medians; asserts nothing.
+
+    python benchmarks/bench_site.py [--repeats 3] [--skip-build]
+
+* clean build time and no-change rebuild time (``jupyter-book build . -W -n --keep-going``);
+* bytes each page loads in Chromium (uncompressed, everything it requests);
+* static explorer redraw latency: from the input event to the next painted frame;
+* live explorer update latency in Python: model time and drawing time.
+
+The machines are shared and noisy: read medians over several runs, not single numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # so "tests.conftest" is importable when run as a script
+
+from tests.conftest import CHROMIUM_FLAGS, find_chromium  # noqa: E402
+
+
+def run(command):
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def build_times(repeats):
+    jb = str(Path(sys.executable).with_name("jupyter-book"))
+    clean, rebuild = [], []
+    for _ in range(repeats):
+        shutil.rmtree(ROOT / "_build", ignore_errors=True)
+        clean.append(run([jb, "build", ".", "-W", "-n", "--keep-going"]))
+        rebuild.append(run([jb, "build", ".", "-W", "-n", "--keep-going"]))
+    return clean, rebuild
+
+
+def serve(directory):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+REDRAW = """async ([name, moves]) => {
+  const root = document.querySelector(`div.explorer[data-explorer="${name}"]`);
+  const inputs = [...root.querySelectorAll('input[type=range]')];
+  const times = [];
+  for (let m = 0; m < moves; m++) {
+    const input = inputs[m % inputs.length];
+    const max = Number(input.max);
+    const next = (Number(input.value) + 1) % (max + 1);
+    await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+    const start = performance.now();
+    input.value = next;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    // next frame: rAF runs before paint; the timeout after it runs once painted
+    await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+    times.push(performance.now() - start);
+  }
+  return times;
+}"""
+
+
+def browser_figures(site, pages_with_explorers):
+    from playwright.sync_api import sync_playwright
+
+    httpd, base = serve(site)
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if "_static" not in p.parts and "reports" not in p.parts)
+    weights, redraws = {}, {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(),
+                                             args=CHROMIUM_FLAGS)
+        for path in pages:
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            sizes = []
+
+            def record(response, sizes=sizes):
+                try:
+                    sizes.append(len(response.body()))
+                except Exception:  # redirects have no body
+                    pass
+
+            page.on("response", record)
+            page.goto(f"{base}/{path}", wait_until="networkidle")
+            weights[path] = sum(sizes)
+            for name in pages_with_explorers.get(path, []):
+                times = page.evaluate(REDRAW, [name, 60])
+                redraws[name] = times
+            context.close()
+        browser.close()
+    httpd.shutdown()
+    return weights, redraws
+
+
+def live_latency(explorer_classes, repeats=15):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    figures = {}
+    for cls in explorer_classes:
+        explorer = cls()
+        view = explorer.widget()
+        model, drawing = [], []
+        controls = explorer.controls
+        for i in range(repeats):
+            control = controls[i % len(controls)]
+            value = control.min if explorer.values[control.name] != control.min else control.max
+            values = {**explorer.values, control.name: value}
+            start = time.perf_counter()
+            explorer.results = explorer.compute(**values)
+            model.append(time.perf_counter() - start)
+            explorer.values = values
+            start = time.perf_counter()
+            view.refresh()
+            view.figure.canvas.draw()  # what display() renders, made explicit
+            drawing.append(time.perf_counter() - start)
+        figures[cls.name] = (model, drawing)
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-build", action="store_true")
+    args = parser.parse_args()
+
+    from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
+
+    ms = lambda values: f"{1000 * statistics.median(values):.1f} ms"  # noqa: E731
+    if not args.skip_build:
+        clean, rebuild = build_times(args.repeats)
+        print(f"clean build: median {statistics.median(clean):.1f} s over {len(clean)} "
+              f"({', '.join(f'{t:.1f}' for t in clean)})")
+        print(f"no-change rebuild: median {statistics.median(rebuild):.1f} s "
+              f"({', '.join(f'{t:.1f}' for t in rebuild)})")
+    os.environ.pop("TWO_FACES_STATIC_BUILD", None)
+    for name, (model, drawing) in live_latency(ALL_EXPLORERS).items():
+        print(f"live {name}: model {ms(model)}, drawing {ms(drawing)} (medians)")
+    by_page = {}
+    for cls in ALL_EXPLORERS:
+        by_page.setdefault(EXPLORER_PAGES[cls.name], []).append(cls.name)
+    weights, redraws = browser_figures(ROOT / "_build" / "html", by_page)
+    for name, times in redraws.items():
+        ordered = sorted(times)
+        print(f"static redraw {name}: median {statistics.median(times):.1f} ms, "
+              f"90th percentile {ordered[int(0.9 * len(ordered))]:.1f} ms over {len(times)}")
+    for path, size in sorted(weights.items()):
+        print(f"page weight {path}: {size / 1e6:.2f} MB uncompressed")
+
+
+if __name__ == "__main__":
+    main()
