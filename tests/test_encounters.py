@@ -1,0 +1,156 @@
+"""Tom and Mary at church: the feedback loop, against what can be computed exactly."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from widgets.models import Perceiver, simulate_service
+
+TOM = Perceiver(bias=0.6)
+MARY = Perceiver(bias=-0.6)
+
+
+def clipped_normal_mean(mean: float, spread: float) -> float:
+    """E[clip(X, -1, 1)] for X ~ N(mean, spread²)."""
+    lo, hi = (-1 - mean) / spread, (1 - mean) / spread
+    inside = mean * (stats.norm.cdf(hi) - stats.norm.cdf(lo)) + spread * (
+        stats.norm.pdf(lo) - stats.norm.pdf(hi)
+    )
+    return -stats.norm.cdf(lo) + stats.norm.sf(hi) + inside
+
+
+def test_without_mimicry_beliefs_converge_to_the_mean_intention():
+    n_greetings, rate = 200, 0.1
+    kwargs = dict(mimicry=0.0, learning_rate=rate, n_greetings=n_greetings, n_runs=200, seed=7)
+    tom = simulate_service(TOM, **kwargs)
+    mary = simulate_service(MARY, **kwargs)
+    target = clipped_normal_mean(0.2, 0.3)
+    assert tom.final_belief.mean() == pytest.approx(target, abs=0.05)
+    assert mary.final_belief.mean() == pytest.approx(target, abs=0.05)
+    # Same seed, same greeters: the gap shrinks by exactly (1 - rate) per greeting,
+    # in every run and at every step.
+    gap = tom.belief - mary.belief
+    expected = 1.2 * (1 - rate) ** np.arange(n_greetings + 1)
+    assert np.allclose(gap, expected[None, :], rtol=1e-9, atol=1e-12)
+    final_gap = tom.final_belief.mean() - mary.final_belief.mean()
+    assert final_gap == pytest.approx(1.2 * (1 - rate) ** n_greetings, rel=1e-6, abs=1e-12)
+
+
+def test_mimicry_keeps_tom_and_mary_apart():
+    kwargs = dict(n_greetings=40, n_runs=200, seed=8)
+    gap_plain = (
+        simulate_service(TOM, mimicry=0.0, **kwargs).final_belief.mean()
+        - simulate_service(MARY, mimicry=0.0, **kwargs).final_belief.mean()
+    )
+    gap_mimicry = (
+        simulate_service(TOM, mimicry=0.8, **kwargs).final_belief.mean()
+        - simulate_service(MARY, mimicry=0.8, **kwargs).final_belief.mean()
+    )
+    assert gap_plain == pytest.approx(1.2 * 0.9**40, rel=1e-6)
+    assert gap_mimicry >= 10 * gap_plain
+
+
+def test_the_congregation_does_not_depend_on_the_perceiver():
+    # With mimicry 0 what is seen is what was intended, so anything about the
+    # perceiver (threshold, noise, oxytocin) must leave the beliefs unchanged.
+    kwargs = dict(mimicry=0.0, n_greetings=30, n_runs=50, seed=9)
+    base = simulate_service(Perceiver(0.1), **kwargs)
+    other = simulate_service(Perceiver(0.1, threshold=0.4, noise=2.5), oxytocin=1.0, **kwargs)
+    assert np.allclose(base.belief, other.belief, rtol=0, atol=1e-15)
+    assert not np.array_equal(base.smile_rate, other.smile_rate)
+
+
+def test_a_uniform_congregation_gives_the_exact_geometric_path():
+    mean, rate, start = 0.35, 0.25, -0.8
+    service = simulate_service(
+        Perceiver(start),
+        mimicry=0.0,
+        learning_rate=rate,
+        congregation_mean=mean,
+        congregation_spread=0.0,
+        n_greetings=20,
+        n_runs=10,
+        seed=1,
+    )
+    expected = mean + (start - mean) * (1 - rate) ** np.arange(21)
+    assert np.allclose(service.belief, expected[None, :], atol=1e-12)
+
+
+def test_full_mimicry_and_learning_make_belief_the_last_answer():
+    service = simulate_service(
+        Perceiver(0.2), mimicry=1.0, learning_rate=1.0, n_greetings=15, n_runs=100, seed=2
+    )
+    assert set(np.unique(service.belief[:, 1:])) <= {-1.0, 0.0, 1.0}
+    smiles = (service.belief[:, 1:] == 1.0).mean(axis=1)
+    assert np.allclose(smiles, service.smile_rate)
+
+
+def test_smiles_follow_the_smile_probability_of_a_reading():
+    # First greeting, from the starting belief: the smile rate over runs is the
+    # probability of a friendly reading of the congregation's first face.
+    service = simulate_service(
+        Perceiver(0.0),
+        congregation_mean=0.0,
+        congregation_spread=0.0,
+        onset=0.0,
+        n_greetings=1,
+        n_runs=20_000,
+        seed=3,
+    )
+    # Zero valence and zero bias: friendly or hostile with probability 1/2 each.
+    assert service.smile_rate.mean() == pytest.approx(0.5, abs=4 * math.sqrt(0.25 / 20_000))
+
+
+def test_service_shapes_ranges_and_reproducibility():
+    a = simulate_service(Perceiver(-0.3), n_greetings=12, n_runs=30, seed=5)
+    b = simulate_service(Perceiver(-0.3), n_greetings=12, n_runs=30, seed=5)
+    c = simulate_service(Perceiver(-0.3), n_greetings=12, n_runs=30, seed=6)
+    assert a.belief.shape == (30, 13)
+    assert a.final_belief.shape == (30,) and a.smile_rate.shape == (30,)
+    assert np.all(a.belief[:, 0] == -0.3)
+    assert np.all(np.abs(a.belief) <= 1.0)
+    assert np.all((a.smile_rate >= 0) & (a.smile_rate + a.scowl_rate <= 1))
+    assert not np.isnan(a.belief).any()
+    assert np.array_equal(a.belief, b.belief) and np.array_equal(a.smile_rate, b.smile_rate)
+    assert not np.array_equal(a.belief, c.belief)
+    assert a.n_runs == 30 and a.n_greetings == 12
+    with pytest.raises(ValueError):
+        a.belief[0, 0] = 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("oxytocin", 2.0, ValueError),
+        ("mimicry", -0.1, ValueError),
+        ("mimicry", math.nan, ValueError),
+        ("learning_rate", 0.0, ValueError),
+        ("learning_rate", 1.1, ValueError),
+        ("congregation_mean", 1.5, ValueError),
+        ("congregation_spread", -0.2, ValueError),
+        ("congregation_spread", 1.2, ValueError),
+        ("onset", 4.0, ValueError),
+        ("n_greetings", 0, ValueError),
+        ("n_greetings", 1001, ValueError),
+        ("n_runs", 0, ValueError),
+        ("n_runs", 10**5 + 1, ValueError),
+        ("n_runs", 2.0, TypeError),
+        ("salience_gain", -1.0, ValueError),
+        ("speedup", 0.81, ValueError),
+        ("seed", -5, ValueError),
+        ("seed", "7", TypeError),
+    ],
+)
+def test_simulate_service_rejects_bad_input(name, value, error):
+    kwargs = {"n_greetings": 2, "n_runs": 2, name: value}
+    with pytest.raises(error, match=name):
+        simulate_service(Perceiver(), **kwargs)
+
+
+def test_simulate_service_checks_the_perceiver_type():
+    with pytest.raises(TypeError, match="perceiver"):
+        simulate_service(0.6)

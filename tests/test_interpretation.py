@@ -1,0 +1,338 @@
+"""The drift-diffusion reading model against its closed forms, symmetries and limits.
+
+Every expected value is computed here from a formula, never copied from the
+model's output. Sample sizes make each tolerance several standard errors wide.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from widgets.models import Expression, Perceiver, Readings, read_expression
+
+
+def _se_proportion(p: float, n: int) -> float:
+    return math.sqrt(max(p * (1 - p), 1e-12) / n)
+
+
+# --- closed forms (bogacz2006physics) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("threshold", "noise", "drift"),
+    [(1.0, 1.0, 0.5), (0.5, 1.5, 0.8), (1.5, 0.5, 0.3), (1.5, 1.5, 1.0), (0.5, 0.5, 1.0)],
+)
+def test_constant_drift_matches_closed_forms(threshold, noise, drift):
+    n = 40_000
+    readings = read_expression(
+        Perceiver(bias=0.0, threshold=threshold, noise=noise),
+        Expression(drift, onset=0.0),
+        n_trials=n,
+        seed=11,
+        max_time=60.0,
+    )
+    k = drift * threshold / noise**2
+    p_error = 1.0 / (1.0 + math.exp(2.0 * k))
+    mean_time = threshold / drift * math.tanh(k)
+
+    assert readings.p_undecided < 0.001
+    assert 0.01 > 4 * _se_proportion(p_error, n)  # the tolerance is several SE wide
+    assert readings.p_hostile == pytest.approx(p_error, abs=0.01)
+    assert readings.mean_time == pytest.approx(mean_time, rel=0.03)
+
+
+def wiener_hit_by(t: float, *, drift: float, bound: float, noise: float, start: float) -> float:
+    """P(the walk leaves (-bound, bound) through -bound by time t): the large-time series.
+
+    Lower bound at 0, upper at A = 2·bound, start z = start + bound; the
+    first-passage density through 0 is (π σ²/A²) e^{-v z/σ² - v² t/(2σ²)}
+    Σ k e^{-k²π²σ²t/(2A²)} sin(kπz/A); integrate it from t to ∞ and subtract
+    from the total probability of leaving through 0.
+    """
+    width, z, var = 2 * bound, start + bound, noise**2
+    if drift == 0:
+        total = 1 - z / width
+    else:
+        total = (math.exp(-2 * drift * z / var) - math.exp(-2 * drift * width / var)) / (
+            1 - math.exp(-2 * drift * width / var)
+        )
+    tail = 0.0
+    for k in range(1, 200):
+        rate = drift**2 / (2 * var) + (k * math.pi / width) ** 2 * var / 2
+        tail += k * math.sin(k * math.pi * z / width) * math.exp(-rate * t) / rate
+    return total - math.pi * var / width**2 * math.exp(-drift * z / var) * tail
+
+
+@pytest.mark.parametrize(
+    ("threshold", "noise", "drift", "bias"),
+    [(1.0, 1.0, 0.5, 0.3), (0.6, 1.4, -0.7, -0.2), (1.5, 0.8, 0.2, 0.0)],
+)
+def test_decision_time_distribution_matches_the_series(threshold, noise, drift, bias):
+    # Checks the within-step crossing times, not just their mean: the CDF at
+    # times between internal grid points.
+    n = 40_000
+    readings = read_expression(
+        Perceiver(bias, threshold, noise), Expression(drift), n_trials=n, seed=61, max_time=60.0
+    )
+    x0 = bias * threshold
+    for t in (0.12, 0.33, 0.77, 1.41):
+        hostile = wiener_hit_by(t, drift=drift, bound=threshold, noise=noise, start=x0)
+        friendly = wiener_hit_by(t, drift=-drift, bound=threshold, noise=noise, start=-x0)
+        for choice, expected in ((-1, hostile), (1, friendly)):
+            observed = np.mean((readings.choices == choice) & (readings.times <= t))
+            assert abs(observed - expected) < 4 * _se_proportion(expected, n) + 1e-4
+
+
+@pytest.mark.parametrize("threshold", [0.5, 1.5])
+@pytest.mark.parametrize("bias", [-0.6, 0.3, 0.8])
+def test_zero_valence_is_gamblers_ruin(threshold, bias):
+    n = 20_000
+    readings = read_expression(
+        Perceiver(bias=bias, threshold=threshold, noise=1.0),
+        Expression(0.0),
+        n_trials=n,
+        seed=12,
+        max_time=30.0,
+    )
+    assert readings.p_undecided < 0.001
+    assert readings.p_friendly == pytest.approx((1 + bias) / 2, abs=0.015)
+    # Mean exit time of a driftless walk from x0 in (-a, a): (a² - x0²)/σ².
+    x0 = bias * threshold
+    assert readings.mean_time == pytest.approx(threshold**2 - x0**2, rel=0.04)
+
+
+# --- symmetry and the mechanism -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bias", "valence", "onset", "threshold", "oxytocin"),
+    [(0.3, 0.4, 0.5, 1.0, 0.0), (-0.5, 0.2, 0.0, 0.6, 0.5), (0.7, -0.8, 1.5, 2.0, 1.0)],
+)
+def test_mirror_symmetry_in_distribution(bias, valence, onset, threshold, oxytocin):
+    n = 20_000
+    kwargs = dict(n_trials=n, oxytocin=oxytocin, max_time=10.0)
+    plain = read_expression(
+        Perceiver(bias, threshold), Expression(valence, onset), seed=1, **kwargs
+    )
+    mirror = read_expression(
+        Perceiver(-bias, threshold), Expression(-valence, onset), seed=2, **kwargs
+    )
+    for p, q in [
+        (plain.p_friendly, mirror.p_hostile),
+        (plain.p_hostile, mirror.p_friendly),
+        (plain.p_undecided, mirror.p_undecided),
+    ]:
+        se = math.sqrt(2) * _se_proportion((p + q) / 2, n)
+        assert abs(p - q) < 4 * se + 1e-9
+    sd = np.nanstd(plain.times)
+    assert abs(plain.mean_time - mirror.mean_time) < 4 * math.sqrt(2) * sd / math.sqrt(n)
+
+
+def test_faster_reading_lets_expectations_decide():
+    n = 10_000
+    gaps, variances = {}, {}
+    for threshold in (0.5, 2.0):
+        p = [
+            read_expression(
+                Perceiver(bias, threshold),
+                Expression(0.6, onset=0.5),
+                n_trials=n,
+                seed=seed,
+                max_time=20.0,
+            ).p_friendly
+            for seed, bias in [(21, 0.4), (22, -0.4)]
+        ]
+        gaps[threshold] = p[0] - p[1]
+        variances[threshold] = sum(q * (1 - q) / n for q in p)
+    se = math.sqrt(variances[0.5] + variances[2.0])
+    assert gaps[0.5] - gaps[2.0] > 5 * se
+
+
+def test_oxytocin_bound_equals_a_lower_threshold():
+    n = 20_000
+    threshold, speedup = 1.5, 0.5
+    expression = Expression(0.4, onset=0.5)
+    dosed = read_expression(
+        Perceiver(0.2, threshold),
+        expression,
+        oxytocin=1.0,
+        salience_gain=0.0,
+        speedup=speedup,
+        n_trials=n,
+        seed=31,
+    )
+    lower = read_expression(
+        Perceiver(0.2, threshold * (1 - speedup)), expression, n_trials=n, seed=32
+    )
+    undosed = read_expression(Perceiver(0.2, threshold), expression, n_trials=n, seed=33)
+    assert dosed.bound == pytest.approx(threshold * (1 - speedup))
+    assert dosed.drift_gain == 1.0
+
+    def close(a: Readings, b: Readings) -> bool:
+        se_p = math.sqrt(2) * _se_proportion(a.p_friendly, n)
+        se_t = math.sqrt(2) * np.nanstd(a.times) / math.sqrt(n)
+        return (
+            abs(a.p_friendly - b.p_friendly) < 4 * se_p
+            and abs(a.mean_time - b.mean_time) < 4 * se_t
+        )
+
+    assert close(dosed, lower)
+    assert not close(dosed, undosed)  # the comparison can tell the bounds apart
+
+
+def test_salience_gain_equals_a_stronger_expression():
+    n = 20_000
+    dosed = read_expression(
+        Perceiver(-0.3),
+        Expression(0.4),
+        oxytocin=1.0,
+        salience_gain=0.5,
+        speedup=0.0,
+        n_trials=n,
+        seed=41,
+    )
+    stronger = read_expression(Perceiver(-0.3), Expression(0.6), n_trials=n, seed=42)
+    assert dosed.drift_gain == pytest.approx(1.5)
+    se = math.sqrt(2) * _se_proportion(dosed.p_friendly, n)
+    assert abs(dosed.p_friendly - stronger.p_friendly) < 4 * se
+
+
+def test_dt_is_only_the_clock_resolution():
+    n = 20_000
+    fine = read_expression(Perceiver(0.2), Expression(0.5, 0.5), n_trials=n, seed=51, dt=0.0005)
+    coarse = read_expression(Perceiver(0.2), Expression(0.5, 0.5), n_trials=n, seed=52, dt=0.01)
+    decided = coarse.choices != 0
+    ticks = coarse.times[decided] / 0.01
+    assert np.allclose(ticks, np.round(ticks), atol=1e-6)
+    se = math.sqrt(2) * _se_proportion(fine.p_friendly, n)
+    assert abs(fine.p_friendly - coarse.p_friendly) < 4 * se
+    # Rounding up to the tick adds half a tick on average.
+    se_t = math.sqrt(2) * np.nanstd(fine.times) / math.sqrt(n)
+    assert abs(coarse.mean_time - fine.mean_time - (0.01 - 0.0005) / 2) < 4 * se_t
+
+
+# --- result object and edge cases -----------------------------------------------------
+
+
+def test_readings_are_consistent():
+    readings = read_expression(Perceiver(), Expression(0.5, onset=0.5), n_trials=500, seed=3)
+    assert readings.choices.dtype == np.int8
+    assert readings.times.dtype == np.float64
+    assert set(np.unique(readings.choices)) <= {-1, 0, 1}
+    assert np.array_equal(np.isnan(readings.times), readings.choices == 0)
+    decided = readings.times[readings.choices != 0]
+    assert np.all((decided >= 0) & (decided <= 5.0))
+    total = readings.p_friendly + readings.p_hostile + readings.p_undecided
+    assert total == pytest.approx(1.0)
+    assert readings.n_trials == 500
+    with pytest.raises(ValueError):
+        readings.choices[0] = 1  # read-only
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        readings.bound = 2.0
+
+
+def test_nothing_decided_gives_nan_mean_time_only():
+    readings = read_expression(
+        Perceiver(0.0, threshold=3.0, noise=0.2), Expression(0.0), n_trials=50, max_time=0.01
+    )
+    assert readings.p_undecided == 1.0
+    assert math.isnan(readings.mean_time)
+    assert readings.p_friendly == 0.0 and readings.p_hostile == 0.0
+
+
+@pytest.mark.parametrize("bias", [-1.0, 1.0])
+def test_bias_on_a_bound_decides_at_once(bias):
+    readings = read_expression(Perceiver(bias), Expression(-bias), n_trials=100, seed=4)
+    assert np.all(readings.choices == int(bias))
+    assert np.all(readings.times == 0.0)
+
+
+def test_same_seed_same_output_and_fresh_entropy_otherwise():
+    args = (Perceiver(0.1, 0.8, 1.2), Expression(0.3, 0.7))
+    a = read_expression(*args, n_trials=300, seed=99, oxytocin=0.4)
+    b = read_expression(*args, n_trials=300, seed=99, oxytocin=0.4)
+    assert np.array_equal(a.choices, b.choices)
+    assert np.array_equal(a.times, b.times, equal_nan=True)
+    c = read_expression(*args, n_trials=300, seed=100, oxytocin=0.4)
+    assert not np.array_equal(a.times, c.times, equal_nan=True)
+    d = read_expression(*args, n_trials=300)
+    e = read_expression(*args, n_trials=300)
+    assert not np.array_equal(d.times, e.times, equal_nan=True)
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("bias", 1.5),
+        ("bias", math.nan),
+        ("threshold", 0.1),
+        ("threshold", 3.5),
+        ("noise", 0.0),
+        ("noise", math.inf),
+    ],
+)
+def test_perceiver_rejects_out_of_range(field, value):
+    with pytest.raises(ValueError, match=field):
+        Perceiver(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("valence", -1.01), ("valence", math.nan), ("onset", -0.1), ("onset", 3.5)]
+)
+def test_expression_rejects_out_of_range(field, value):
+    kwargs = {"valence": 0.0, field: value}
+    with pytest.raises(ValueError, match=field):
+        Expression(**kwargs)
+
+
+def test_dataclasses_are_frozen_and_typed():
+    with pytest.raises(TypeError, match="bias"):
+        Perceiver(bias="0.5")
+    with pytest.raises(TypeError, match="valence"):
+        Expression(True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Perceiver().bias = 0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("oxytocin", 1.2, ValueError),
+        ("oxytocin", -0.1, ValueError),
+        ("oxytocin", math.nan, ValueError),
+        ("oxytocin", "high", TypeError),
+        ("n_trials", 0, ValueError),
+        ("n_trials", 10**6 + 1, ValueError),
+        ("n_trials", 10.0, TypeError),
+        ("dt", 0.0, ValueError),
+        ("dt", 0.02, ValueError),
+        ("max_time", 0.0, ValueError),
+        ("max_time", 61.0, ValueError),
+        ("salience_gain", 2.5, ValueError),
+        ("speedup", 0.9, ValueError),
+        ("speedup", None, TypeError),
+        ("seed", -1, ValueError),
+        ("seed", 1.5, TypeError),
+        ("seed", True, TypeError),
+    ],
+)
+def test_read_expression_rejects_bad_input(name, value, error):
+    kwargs = {"n_trials": 10, name: value}
+    with pytest.raises(error, match=name) as caught:
+        read_expression(Perceiver(), Expression(0.5), **kwargs)
+    if error is ValueError and name != "seed":
+        assert "allowed range" in str(caught.value)
+
+
+def test_read_expression_checks_argument_types():
+    with pytest.raises(TypeError, match="perceiver"):
+        read_expression(0.5, Expression(0.5))
+    with pytest.raises(TypeError, match="expression"):
+        read_expression(Perceiver(), 0.5)

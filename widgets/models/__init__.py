@@ -1,0 +1,82 @@
+"""The book's models: pure numpy/scipy, no plotting, no widgets.
+
+Each module carries its equations, units, allowed ranges and the citation
+keys behind its defaults in its docstring:
+
+* :mod:`widgets.models.dose_response`: hormesis (Brain–Cousens) versus context-dependence;
+* :mod:`widgets.models.attention`: attention shared by salience, and signal detection;
+* :mod:`widgets.models.interpretation`: reading a forming expression (drift-diffusion);
+* :mod:`widgets.models.encounters`: Tom and Mary at church, the feedback loop;
+* :mod:`widgets.models.studies`: many small studies, power and publication bias;
+* :mod:`widgets.models.attachment`: the anxiety × avoidance plane as model parameters.
+
+Importing this package imports neither matplotlib nor ipywidgets.
+"""
+
+from .attachment import (
+    ANXIETY_BIAS,
+    ANXIETY_SALIENCE,
+    ANXIETY_THRESHOLD,
+    AVOIDANCE_BIAS,
+    AVOIDANCE_SALIENCE,
+    AttachmentProfile,
+    attachment_profile,
+)
+from .attention import (
+    DEFAULT_CHANNELS,
+    DEFAULT_SOCIAL,
+    FULL_D_PRIME,
+    OXYTOCIN_BOOST,
+    Attention,
+    Detection,
+    attend,
+    simulate_detection,
+)
+from .dose_response import MAX_DOSE, BrainCousens, context_effect
+from .encounters import Service, simulate_service
+from .interpretation import (
+    SALIENCE_GAIN,
+    SPEEDUP,
+    Expression,
+    Perceiver,
+    Readings,
+    read_expression,
+)
+from .studies import Literature, simulate_literature
+
+__all__ = [
+    # dose_response
+    "BrainCousens",
+    "context_effect",
+    "MAX_DOSE",
+    # attention
+    "Attention",
+    "Detection",
+    "attend",
+    "simulate_detection",
+    "DEFAULT_CHANNELS",
+    "DEFAULT_SOCIAL",
+    "OXYTOCIN_BOOST",
+    "FULL_D_PRIME",
+    # interpretation
+    "Perceiver",
+    "Expression",
+    "Readings",
+    "read_expression",
+    "SALIENCE_GAIN",
+    "SPEEDUP",
+    # encounters
+    "Service",
+    "simulate_service",
+    # studies
+    "Literature",
+    "simulate_literature",
+    # attachment
+    "AttachmentProfile",
+    "attachment_profile",
+    "ANXIETY_BIAS",
+    "AVOIDANCE_BIAS",
+    "ANXIETY_THRESHOLD",
+    "ANXIETY_SALIENCE",
+    "AVOIDANCE_SALIENCE",
+]
