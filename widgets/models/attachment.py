@@ -25,7 +25,9 @@ are choices, stated below):
   −0.7.
 * **threshold** (evidence wanted before deciding): anxiously attached people
   perceive expressions appearing and disappearing earlier and are less
-  accurate when they judge quickly (fraley2006adult), i.e. a lower bound;
+  accurate when they judge quickly (fraley2006adult; only its title and
+  abstract have been verified, so it is not yet in the book's bibliography),
+  i.e. a lower bound;
   :data:`ANXIETY_THRESHOLD` = 0.4 moves it ±40 % at the extremes.
   ``threshold`` :math:`\text{threshold}_0` is the average person's, in
   [0.4, 2] evidence units (so the result stays in the reading model's

@@ -3,7 +3,7 @@ r"""Reading an unfolding expression: a drift-diffusion model.
 A face changes from neutral to its intended expression over an onset time;
 the perceiver accumulates noisy evidence about it until the evidence reaches
 one of two bounds: "friendly" or "hostile". This is the diffusion decision
-model (ratcliff1978theory; ratcliff2008diffusion) with a drift that grows
+model (ratcliff2008diffusion) with a drift that grows
 while the face forms.
 
 **The model.** Evidence :math:`x` (dimensionless "evidence units") starts at
@@ -49,7 +49,8 @@ hostile); a trial that reaches neither by ``max_time`` is *undecided*.
   estimated an oxytocin effect on a diffusion bound; 0.3 is a modelling choice
   of the same size as the gain, so that neither pull wins by construction.
   Earlier, less accurate calls are what anxious attachment looks like in
-  perception of forming expressions (fraley2006adult).
+  perception of forming expressions (fraley2006adult: only its title and
+  abstract have been verified, so it is not yet in the book's bibliography).
 
 **Closed forms** (constant drift :math:`\mu = g v`, bias 0, no deadline;
 bogacz2006physics): the probability of reading the opposite of the drift's
