@@ -132,9 +132,9 @@ class FacesExplorer(Explorer):
         }
 
     def describe(self, values: Mapping[str, float], results: Mapping[str, Any]) -> str:
-        # (At a neutral face, valence 0, oxytocin cannot matter in this model: with
-        # no drift the chance of reaching the friendly bound is (1 + bias)/2
-        # whatever the bound. The post's example is a smile read while it forms.)
+        # Report a smile read while it forms (the post's example). At a neutral
+        # face the model has no drift, so of the readings that finish the share
+        # "friendly" is (1 + bias)/2 whatever the bound: little to see there.
         at = int(np.flatnonzero(np.isclose(VALENCES, REPORTED_VALENCE))[0])
         tom, mary = results["tom_oxytocin"][at], results["mary_oxytocin"][at]
         gap_placebo = results["gap_placebo"][at]
