@@ -31,7 +31,7 @@ class HormesisExplorer(Explorer):
                 decimals=0, help="f in the Brain–Cousens curve; 0 means no hormesis"),
         Control("slope", "Steepness of the fall b", 1.5, 6, 0.5, 3, "", decimals=1,
                 help="b must exceed 1 or high doses never bring the response down"),
-        Control("context", "How safe the setting feels", -1, 1, 0.25, 0, "(−1 to +1)",
+        Control("context", "How safe the setting feels (−1 to +1)", -1, 1, 0.25, 0, "",
                 decimals=2, help="−1 threatening, 0 ambiguous, +1 safe"),
     )
     panels = (

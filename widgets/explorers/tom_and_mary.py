@@ -32,11 +32,11 @@ class TomAndMaryExplorer(Explorer):
     title = "Tom and Mary at church: one congregation, two services"
     slow = True
     controls = (
-        Control("mimicry", "Greeters' mimicry", 0, 1, 0.2, 0.6, "(0 to 1)", decimals=1,
+        Control("mimicry", "Greeters' mimicry (0 to 1)", 0, 1, 0.2, 0.6, "", decimals=1,
                 help="how far a greeter's face moves toward the answer it gets"),
-        Control("oxytocin", "Oxytocin level", 0, 1, 0.5, 0, "(0 placebo to 1)", decimals=1),
-        Control("congregation_mean", "Congregation's mean intention", -0.4, 0.6, 0.2, 0.2,
-                "(−1 to +1)", decimals=1),
+        Control("oxytocin", "Oxytocin level (0 = placebo)", 0, 1, 0.5, 0, "", decimals=1),
+        Control("congregation_mean", "Congregation's mean intention (−1 to +1)", -0.4, 0.6,
+                0.2, 0.2, "", decimals=1),
     )
     panels = (
         Panel(
