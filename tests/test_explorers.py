@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -19,6 +20,20 @@ from widgets.explorers.framework import (
 )
 
 matplotlib.use("Agg")
+
+@functools.cache
+def static_html(explorer_class):
+    """The explorer's static HTML at its defaults (computed once per test run)."""
+    return explorer_class().static_html()
+
+
+def embedded_payload(explorer_class):
+    """The JSON results exactly as embedded in the page."""
+    html = static_html(explorer_class)
+    text = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html,
+                     re.S).group(1)
+    return text, json.loads(text.replace("<\\/", "</"))
+
 
 def decode_point(payload, values):
     """Look a setting up in a static payload the way explorer.js does."""
@@ -92,19 +107,17 @@ def test_in_the_book_build_the_display_is_static_html_only(monkeypatch):
 
 @pytest.mark.parametrize("explorer_class", ALL_EXPLORERS)
 def test_static_export_stays_within_its_budgets(explorer_class):
-    explorer = explorer_class()
-    assert explorer.grid_points() <= MAX_GRID_POINTS
-    html = explorer.static_html()
-    payload_text = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html,
-                             re.S).group(1)
+    assert explorer_class().grid_points() <= MAX_GRID_POINTS
+    payload_text, _ = embedded_payload(explorer_class)
     assert len(payload_text.encode()) <= MAX_EMBEDDED_BYTES
     assert "</" not in payload_text
+    assert "NaN" not in payload_text and "Infinity" not in payload_text
 
 
 @pytest.mark.parametrize("explorer_class", ALL_EXPLORERS)
 def test_static_lookup_gives_what_the_model_gives(explorer_class):
     explorer = explorer_class()
-    payload = explorer.static_payload()
+    _, payload = embedded_payload(explorer_class)
     grids = [c.grid for c in explorer.controls]
     rng = np.random.default_rng(7)
     samples = [dict(zip([c.name for c in explorer.controls],
@@ -124,7 +137,7 @@ def test_static_lookup_gives_what_the_model_gives(explorer_class):
 @pytest.mark.parametrize("explorer_class", ALL_EXPLORERS)
 def test_every_grid_point_is_stored_in_order(explorer_class):
     explorer = explorer_class()
-    payload = explorer.static_payload()
+    _, payload = embedded_payload(explorer_class)
     assert len(payload["points"]) == math.prod(len(c.grid) for c in explorer.controls)
     # Row-major: the last control varies fastest. Check the first few points' texts
     # against describe() at the matching settings.
@@ -133,15 +146,6 @@ def test_every_grid_point_is_stored_in_order(explorer_class):
         values = dict(zip([c.name for c in explorer.controls], combination, strict=True))
         text = " ".join(payload["texts"][t] for t in payload["points"][i][-1])
         assert text == explorer_class(**{k: float(v) for k, v in values.items()}).readout()
-
-
-def test_static_html_is_valid_json_with_no_nan():
-    html = HormesisExplorer().static_html()
-    payload_text = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html,
-                             re.S).group(1)
-    payload = json.loads(payload_text.replace("<\\/", "</"))
-    assert payload["name"] == "hormesis"
-    assert "NaN" not in payload_text and "Infinity" not in payload_text
 
 
 # -- the control declaration ----------------------------------------------------
