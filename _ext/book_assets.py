@@ -6,7 +6,8 @@
   every ``.js`` there to every page, which loads bundles twice.
 * Sets ``TWO_FACES_STATIC_BUILD=1`` before any notebook runs, so explorers
   render their static HTML (kernels inherit the builder's environment).
-* Adds the explorer script and style only to pages that contain an explorer.
+* Adds the book's small stylesheet (``assets/book.css``) to every page, and the
+  explorer script and style only to pages that contain an explorer.
 * Drops scripts that cost readers and give them nothing:
   - sphinx-thebe's. The book does not use Thebe (``thebe: false``), yet Jupyter
     Book 1 registers its inline configuration twice on every page, which is a
@@ -72,6 +73,7 @@ def _add_explorer_files(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.connect("config-inited", _serve_assets)
+    app.add_css_file("book.css")
     app.connect("html-page-context", _add_explorer_files)
     app.connect("html-page-context", _drop_unused_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -158,6 +158,16 @@ def main():
               f"({', '.join(f'{t:.1f}' for t in clean)})")
         print(f"no-change rebuild: median {statistics.median(rebuild):.1f} s "
               f"({', '.join(f'{t:.1f}' for t in rebuild)})")
+    for cls in ALL_EXPLORERS:
+        # Each explorer's grid in a fresh interpreter, as the build computes it.
+        code = (f"import time; from widgets.explorers import {cls.__name__} as E; "
+                "t = time.perf_counter(); E().static_html(); "
+                "print(time.perf_counter() - t)")
+        seconds = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                                        capture_output=True, text=True).stdout)
+                   for _ in range(args.repeats)]
+        print(f"static grid {cls.name}: {cls().grid_points()} points, median "
+              f"{statistics.median(seconds):.1f} s of build time")
     os.environ.pop("TWO_FACES_STATIC_BUILD", None)
     for name, (model, drawing) in live_latency(ALL_EXPLORERS).items():
         print(f"live {name}: model {ms(model)}, drawing {ms(drawing)} (medians)")

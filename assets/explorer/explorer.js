@@ -52,7 +52,9 @@
       this.index[this.data.controls[i].name] = i;
     }
     this.build();
-    this.applyHash(false);
+    // The address names an explorer, not an element id, so the browser does not
+    // scroll to it by itself.
+    if (this.applyHash(false)) this.root.scrollIntoView();
     this.update(false);
     var self = this;
     window.addEventListener("hashchange", function () { self.applyHash(true); });
@@ -224,7 +226,7 @@
   Explorer.prototype.applyHash = function (redraw) {
     var hash = decodeURIComponent(window.location.hash.slice(1));
     var prefix = this.name + "?";
-    if (hash.indexOf(prefix) !== 0) return;
+    if (hash.indexOf(prefix) !== 0) return false;
     var problems = [], self = this;
     hash.slice(prefix.length).split("&").forEach(function (pair) {
       if (!pair) return;
@@ -249,6 +251,7 @@
       this.notice.hidden = false;
     }
     if (redraw) this.update(false);
+    return true;
   };
 
   function start() {
