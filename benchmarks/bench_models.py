@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    /work/venv/bin/python benchmarks/bench_models.py            # 7 repeats
-    /work/venv/bin/python benchmarks/bench_models.py --repeats 15
+    python benchmarks/bench_models.py            # 7 repeats
+    python benchmarks/bench_models.py --repeats 15
 
 A script, not a test: timings depend on the machine, so nothing here can fail
 the test suite. Each case is run once to warm up, then ``repeats`` times with
