@@ -9,6 +9,7 @@ set -euo pipefail
 
 MATHJAX_VERSION=3.2.2                 # Sphinx 7 speaks MathJax 3
 HTML_MANAGER_VERSION=1.0.15           # @jupyter-widgets/html-manager for ipywidgets 8
+AXE_VERSION=4.14.1                    # axe-core: accessibility audit in the browser tests only
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 vendor="$root/assets/vendor"
@@ -18,7 +19,8 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 npm init -y >/dev/null
 npm install --save-exact --no-audit --no-fund --ignore-scripts \
-  "mathjax@$MATHJAX_VERSION" "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" >/dev/null
+  "mathjax@$MATHJAX_VERSION" "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" \
+  "axe-core@$AXE_VERSION" >/dev/null
 
 rm -rf "$vendor/mathjax" "$vendor/html-manager"
 
@@ -69,6 +71,14 @@ CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
 OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 LICENCE
+
+# axe-core is not served by the book: the browser tests inject it into pages.
+tests_vendor="$root/tests/vendor/axe-core"
+rm -rf "$tests_vendor"
+mkdir -p "$tests_vendor"
+cp "$work/node_modules/axe-core/axe.min.js" "$work/node_modules/axe-core/LICENSE" \
+  "$work/node_modules/axe-core/LICENSE-3RD-PARTY.txt" "$tests_vendor/"
+echo "axe-core $AXE_VERSION (MPL-2.0)" > "$tests_vendor/VERSION.txt"
 
 cat > "$vendor/VERSIONS.txt" <<VERSIONS
 # Written by scripts/vendor_frontend.sh; each folder holds its package's licence.
