@@ -51,7 +51,8 @@ def _is_mathjax(script, app) -> bool:
 def _has_math(doctree) -> bool:
     if doctree is None:
         return False
-    return any(True for _ in doctree.findall(lambda n: isinstance(n, nodes.math | nodes.math_block)))
+    is_math = lambda node: isinstance(node, nodes.math | nodes.math_block)  # noqa: E731
+    return next(doctree.findall(is_math), None) is not None
 
 
 def _drop_unused_scripts(app, pagename, templatename, context, doctree) -> None:

@@ -1,7 +1,7 @@
 """Explorers: the views that put the models in front of readers (live and static)."""
 
-from .framework import Control, Explorer, Line, Panel, building_static_site
 from .faces import FacesExplorer
+from .framework import Control, Explorer, Line, Panel, building_static_site
 from .hormesis import HormesisExplorer
 from .tom_and_mary import TomAndMaryExplorer
 

@@ -47,7 +47,8 @@ def _share_friendly(bias: float, valence_index: int, threshold: float, onset: fl
     """
     seed = 1000 * valence_index + (1 if bias > 0 else 2)
     readings = read_expression(
-        Perceiver(bias=bias, threshold=threshold), Expression(float(VALENCES[valence_index]), onset=onset),
+        Perceiver(bias=bias, threshold=threshold),
+        Expression(float(VALENCES[valence_index]), onset=onset),
         oxytocin=oxytocin, salience_gain=salience_gain, speedup=speedup,
         n_trials=TRIALS, seed=seed,
     )
