@@ -155,3 +155,18 @@ def test_a_permalink_out_of_range_is_reported_not_silently_changed(browser, serv
     assert "40" in notice.inner_text()
     assert current_values(page, "hormesis")["slope"] == HormesisExplorer().values["slope"]
     context.close()
+
+
+def test_the_copy_link_button_puts_the_setting_in_the_address(browser, server):
+    context, page, watch = open_page(browser, server, "chapters/hormesis.html", DESKTOP)
+    explorer = page.locator("div.explorer[data-explorer='hormesis']")
+    explorer.locator("button.explorer-copy-link").click()
+    defaults = {c.name: c.default for c in HormesisExplorer.controls}
+    expected = "#hormesis?" + "&".join(f"{k}={v:g}" for k, v in defaults.items())
+    assert page.evaluate("decodeURIComponent(location.hash)") == expected
+    status = explorer.locator(".explorer-copy-status")
+    status.wait_for()
+    assert status.inner_text() in {"Link copied.",
+                                   "Copy the page address: it now holds this setting."}
+    assert watch.problems() == {}
+    context.close()

@@ -95,6 +95,32 @@
       self.inputs.push(input);
       self.outputs.push(output);
     });
+    // A link to this exact setting, for instructors assigning it.
+    var share = document.createElement("div");
+    share.className = "explorer-share";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "explorer-copy-link";
+    button.textContent = "Copy link to this setting";
+    var status = document.createElement("span");
+    status.className = "explorer-copy-status";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      var url = self.writeHash();
+      var done = function () { status.textContent = "Link copied."; };
+      var manual = function () {
+        status.textContent = "Copy the page address: it now holds this setting.";
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(done, manual);
+      } else {
+        manual();
+      }
+    });
+    share.appendChild(button);
+    share.appendChild(status);
+    form.appendChild(share);
+    this.copyStatus = status;
     this.notice = document.createElement("p");
     this.notice.className = "explorer-notice";
     this.notice.hidden = true;
@@ -215,11 +241,19 @@
     this.readout.textContent = sentences.join(" ");
     if (fromInput) {
       this.notice.hidden = true;
-      var query = data.controls.map(function (c, i) {
-        return c.name + "=" + self.valueOf(i);
-      }).join("&");
-      history.replaceState(null, "", "#" + this.name + "?" + query);
+      this.copyStatus.textContent = "";
+      this.writeHash();
     }
+  };
+
+  // Put the current setting in the page address; return the full link.
+  Explorer.prototype.writeHash = function () {
+    var self = this;
+    var query = this.data.controls.map(function (c, i) {
+      return c.name + "=" + self.valueOf(i);
+    }).join("&");
+    history.replaceState(null, "", "#" + this.name + "?" + query);
+    return window.location.href;
   };
 
   // Apply a permalink such as #hormesis?hormesis=60&context=-0.5
