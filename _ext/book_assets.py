@@ -8,6 +8,8 @@
   render their static HTML (kernels inherit the builder's environment).
 * Adds the book's small stylesheet (``assets/book.css``) to every page, and the
   explorer script and style only to pages that contain an explorer.
+* Writes a student version of each chapter with exercises (solutions removed,
+  ``widgets.student``) to ``student/<chapter>.ipynb`` in the built site.
 * Drops scripts that cost readers and give them nothing:
   - sphinx-thebe's. The book does not use Thebe (``thebe: false``), yet Jupyter
     Book 1 registers its inline configuration twice on every page, which is a
@@ -72,9 +74,25 @@ def _add_explorer_files(app, pagename, templatename, context, doctree) -> None:
     app.add_js_file("explorer/explorer.js", loading_method="defer")
 
 
+def _write_student_notebooks(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from widgets.student import has_solutions, write_student_notebook
+
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if source.suffix != ".md":
+            continue
+        text = source.read_text(encoding="utf-8")
+        if text.startswith("---\njupytext:") and has_solutions(text):
+            target = Path(app.outdir) / "student" / f"{Path(docname).name}.ipynb"
+            write_student_notebook(source, target)
+
+
 def setup(app):
     app.connect("config-inited", _serve_assets)
     app.add_css_file("book.css")
     app.connect("html-page-context", _add_explorer_files)
     app.connect("html-page-context", _drop_unused_scripts, priority=900)
+    app.connect("build-finished", _write_student_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
