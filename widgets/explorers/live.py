@@ -44,7 +44,7 @@ class LiveView:
                 description=control.label,
                 readout_format=f".{control.decimals + 1}f",
                 continuous_update=not explorer.slow,
-                style={"description_width": "initial"},
+                style={"description_width": "16em"},  # aligns the sliders
                 layout=ipw.Layout(width="100%", max_width="32rem"),
             )
             if control.unit:
@@ -76,7 +76,9 @@ class LiveView:
             ax.set_xlabel(panel.x_label)
             ax.set_ylabel(panel.y_label)
             ax.set_title(panel.title, fontsize=10)
-            ax.legend(loc="best", fontsize=8, frameon=False)
+            # Top left, as on the static page (the lines are not drawn yet, so
+            # "best" could not see them).
+            ax.legend(loc="upper left", fontsize=8, frameon=False)
         # Lay out once, then freeze it: a layout engine re-runs on every draw.
         self.figure.set_dpi(LIVE_DPI)
         self.canvas = FigureCanvasAgg(self.figure)
