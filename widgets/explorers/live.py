@@ -1,6 +1,6 @@
 """Live mode: ipywidgets sliders driving the numpy model, one matplotlib figure.
 
-The figure is built once (under ``plt.ioff()``, so it is never shown twice),
+The figure is built once (a bare matplotlib ``Figure``, outside pyplot),
 laid out once, and drawn once without its data lines; that background (axes,
 ticks, labels, legend) is kept as pixels. A slider change re-runs the model,
 moves the existing lines with ``set_data``, restores the background, draws only
@@ -17,8 +17,8 @@ import traceback
 from typing import TYPE_CHECKING
 
 import ipywidgets as ipw
-import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 # Pixels per inch of the live figure: sharp on a laptop, light to send.
@@ -44,19 +44,20 @@ class LiveView:
                 description=control.label,
                 readout_format=f".{control.decimals + 1}f",
                 continuous_update=not explorer.slow,
-                style={"description_width": "16em"},  # aligns the sliders
-                layout=ipw.Layout(width="100%", max_width="32rem"),
+                style={"description_width": "20em"},  # aligns the sliders
+                layout=ipw.Layout(width="100%", max_width="42rem"),
             )
             if control.unit:
                 slider.description = f"{control.label} ({control.unit})"
             slider.observe(self._on_slider, names="value")
             self.sliders[control.name] = slider
 
-        with plt.ioff():
-            columns = len(explorer.panels)
-            self.figure, axes = plt.subplots(
-                1, columns, figsize=(4.6 * columns, 3.6), layout="constrained", squeeze=False
-            )
+        # A bare Figure, not pyplot's: pyplot figures belong to the inline backend,
+        # which closes them when the cell ends (and swaps their canvas for one that
+        # cannot draw), and would also show them a second time below the widget.
+        columns = len(explorer.panels)
+        self.figure = Figure(figsize=(4.6 * columns, 3.6), layout="constrained")
+        axes = self.figure.subplots(1, columns, squeeze=False)
         self.axes = list(axes[0])
         self.lines = []
         for ax, panel in zip(self.axes, explorer.panels, strict=True):
