@@ -8,14 +8,19 @@ test an existing build instead (quicker while writing tests; never in CI).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,3 +119,53 @@ def browser():
         instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyter_app(module: str, root_dir: Path, scratch: Path, *options: str):
+    """Run ``python -m MODULE`` (jupyter_server or jupyterlab) on 127.0.0.1.
+
+    Yields (base URL, token). The app runs in live mode (the static-build
+    variable is removed), with its runtime and config folders in ``scratch``,
+    and is stopped with its whole process group afterwards.
+    """
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(scratch / "config")}
+    env.pop("TWO_FACES_STATIC_BUILD", None)
+    command = [sys.executable, "-m", module, "--no-browser", f"--ServerApp.port={port}",
+               "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+               *options]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            request = urllib.request.Request(f"{base}/api/status",
+                                             headers={"Authorization": f"token {token}"})
+            try:
+                urllib.request.urlopen(request, timeout=5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode(errors="replace")
+                    pytest.fail(f"{module} did not start:\n{output[-3000:]}")
+                time.sleep(0.3)
+        yield base, token
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.stdout.close()

@@ -11,13 +11,6 @@ static-build variable), so their explorers must come up as live widgets.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import nbformat
@@ -25,7 +18,7 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from .conftest import ROOT
+from .conftest import ROOT, jupyter_app
 
 pytestmark = pytest.mark.binder
 
@@ -46,46 +39,10 @@ def chapters_in_toc():
     return notebooks
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def jupyter_server(tmp_path_factory):
-    port, token = free_port(), secrets.token_hex(16)
-    runtime = tmp_path_factory.mktemp("jupyter-runtime")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)}
-    env.pop("TWO_FACES_STATIC_BUILD", None)
-    command = [sys.executable, "-m", "jupyter_server", "--no-browser",
-               f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
-               "--ServerApp.port_retries=0"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get_json(f"{base}/api/status", token)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode(errors="replace")
-                    pytest.fail(f"jupyter server did not start:\n{output[-3000:]}")
-                time.sleep(0.3)
-        yield base, token
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.stdout.close()
+    with jupyter_app("jupyter_server", ROOT, tmp_path_factory.mktemp("server")) as server:
+        yield server
 
 
 def get_json(url, token):

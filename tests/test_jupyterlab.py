@@ -8,21 +8,15 @@ readout change, and that the readout is the one the Python model gives.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
 from widgets.explorers import HormesisExplorer
 
-from .conftest import ROOT
-from .test_binder_path import free_port
+from .conftest import ROOT, jupyter_app
 
 pytestmark = [pytest.mark.binder, pytest.mark.browser]
 
@@ -31,50 +25,22 @@ pytestmark = [pytest.mark.binder, pytest.mark.browser]
 def jupyterlab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lab")
     shutil.copy(ROOT / "chapters" / "hormesis.md", folder / "hormesis.md")
-    port = free_port()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
-           "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("config"))}
-    env.pop("TWO_FACES_STATIC_BUILD", None)
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-               "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
-               "--ServerApp.password=", "--ServerApp.port_retries=0",
-               "--expose-app-in-browser", f"--ServerApp.root_dir={folder}",
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-               "jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status", timeout=5).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode(errors="replace")
-                    pytest.fail(f"JupyterLab did not start:\n{output[-3000:]}")
-                time.sleep(0.5)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.stdout.close()
+    options = ("--expose-app-in-browser", "--LabApp.news_url=",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+    with jupyter_app("jupyterlab", folder, tmp_path_factory.mktemp("lab-state"),
+                     *options) as (base, token):
+        yield base, token
 
 
 def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
+    base, token = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     outside = []
     page.route("**/*", lambda route: route.continue_()
-               if route.request.url.startswith((jupyterlab, "data:", "blob:"))
+               if route.request.url.startswith((base, "data:", "blob:"))
                else (outside.append(route.request.url), route.abort()))
-    page.goto(f"{jupyterlab}/lab", wait_until="domcontentloaded")
+    page.goto(f"{base}/lab?token={token}", wait_until="domcontentloaded")
     page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined",
                            timeout=90000)
     page.evaluate("window.jupyterapp.started")
