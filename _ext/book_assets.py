@@ -29,8 +29,9 @@ from pathlib import Path
 
 from docutils import nodes
 
+from widgets.explorers.framework import STATIC_BUILD_VARIABLE
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-STATIC_BUILD_VARIABLE = "TWO_FACES_STATIC_BUILD"  # read by widgets.explorers.framework
 
 
 def _serve_assets(app, config) -> None:
