@@ -150,6 +150,7 @@ def main():
     args = parser.parse_args()
 
     from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
+    from widgets.explorers.framework import STATIC_BUILD_VARIABLE
 
     ms = lambda values: f"{1000 * statistics.median(values):.1f} ms"  # noqa: E731
     if not args.skip_build:
@@ -168,7 +169,7 @@ def main():
                    for _ in range(args.repeats)]
         print(f"static grid {cls.name}: {cls().grid_points()} points, median "
               f"{statistics.median(seconds):.1f} s of build time")
-    os.environ.pop("TWO_FACES_STATIC_BUILD", None)
+    os.environ.pop(STATIC_BUILD_VARIABLE, None)
     for name, (model, drawing) in live_latency(ALL_EXPLORERS).items():
         print(f"live {name}: model {ms(model)}, drawing {ms(drawing)} (medians)")
     by_page = {}

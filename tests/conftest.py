@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from widgets.explorers.framework import STATIC_BUILD_VARIABLE
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -138,7 +140,7 @@ def jupyter_app(module: str, root_dir: Path, scratch: Path, *options: str):
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
            "JUPYTER_CONFIG_DIR": str(scratch / "config")}
-    env.pop("TWO_FACES_STATIC_BUILD", None)
+    env.pop(STATIC_BUILD_VARIABLE, None)
     command = [sys.executable, "-m", module, "--no-browser", f"--ServerApp.port={port}",
                "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
