@@ -71,8 +71,19 @@ def site(book_build) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    #: Requests the server could not answer, whoever made them: the browser's
+    #: own requests (such as /favicon.ico) never reach Playwright's page events.
+    failures: list[str] = []
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
+        if len(args) > 1 and str(args[1]).startswith(("4", "5")):
+            self.failures.append(format % args)
+
+
+@pytest.fixture(scope="session")
+def server_failures():
+    """What the local server could not serve during the session (see _QuietHandler)."""
+    return _QuietHandler.failures
 
 
 @pytest.fixture(scope="session")

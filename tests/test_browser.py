@@ -98,7 +98,9 @@ MISSING_TEXT_ALTERNATIVES = """() => {
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_every_page_loads_offline_without_errors(browser, server, site, viewport):
+def test_every_page_loads_offline_without_errors(browser, server, site, viewport,
+                                                 server_failures):
+    server_failures.clear()
     report = {}
     for path in built_pages(site):
         context, page, watch = open_page(browser, server, path, viewport)
@@ -121,6 +123,7 @@ def test_every_page_loads_offline_without_errors(browser, server, site, viewport
             report[path] = problems
         context.close()
     assert report == {}
+    assert server_failures == []  # includes the browser's own requests, e.g. favicon.ico
 
 
 def test_math_is_rendered_by_the_books_own_mathjax(browser, server):
