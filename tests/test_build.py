@@ -31,6 +31,7 @@ def test_the_book_builds_from_clean_with_zero_warnings(book_build):
     assert build_warnings(book_build.output) == []
     assert (book_build.html / "index.html").exists()
     assert (book_build.html / "chapters" / "hormesis.html").exists()
+    assert (book_build.html / "favicon.ico").exists()  # browsers ask for it at the root
 
 
 @pytest.fixture
