@@ -39,15 +39,20 @@ def _serve_assets(app, config) -> None:
     os.environ[STATIC_BUILD_VARIABLE] = "1"
 
 
-def _is_unused_script(script) -> bool:
+def _file_and_body(script) -> tuple[str, str]:
+    """A registered script's file name (without query) and inline body."""
     filename = str(getattr(script, "filename", "") or "").split("?")[0]
     body = str(getattr(script, "attributes", {}).get("body", ""))
+    return filename, body
+
+
+def _is_unused_script(script) -> bool:
+    filename, body = _file_and_body(script)
     return filename.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
 
 
 def _is_mathjax(script, app) -> bool:
-    filename = str(getattr(script, "filename", "") or "").split("?")[0]
-    body = str(getattr(script, "attributes", {}).get("body", ""))
+    filename, body = _file_and_body(script)
     return filename.endswith(app.config.mathjax_path) or body.startswith("window.MathJax")
 
 

@@ -13,21 +13,24 @@ The machines are shared and noisy: read medians over several runs, not single nu
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so "tests.conftest" is importable when run as a script
 
-from tests.conftest import CHROMIUM_FLAGS, find_chromium  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    CHROMIUM_FLAGS,
+    _QuietHandler,
+    find_chromium,
+    serve_directory,
+)
+from tests.test_browser import built_pages  # noqa: E402
 
 
 def run(command):
@@ -44,18 +47,6 @@ def build_times(repeats):
         clean.append(run([jb, "build", ".", "-W", "-n", "--keep-going"]))
         rebuild.append(run([jb, "build", ".", "-W", "-n", "--keep-going"]))
     return clean, rebuild
-
-
-def serve(directory):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):  # noqa: A002 - the base class's name
-            if len(args) > 1 and str(args[1]).startswith(("4", "5")):
-                print("server:", format % args)  # a missing file would skew the weights
-
-    handler = functools.partial(Quiet, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 # For each move: "work" is the input handler plus a forced style and layout
@@ -89,14 +80,11 @@ REDRAW = """async ([name, moves]) => {
 def browser_figures(site, pages_with_explorers):
     from playwright.sync_api import sync_playwright
 
-    httpd, base = serve(site)
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                   if "_static" not in p.parts and "reports" not in p.parts)
     weights, redraws = {}, {}
-    with sync_playwright() as playwright:
+    with serve_directory(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(),
                                              args=CHROMIUM_FLAGS)
-        for path in pages:
+        for path in built_pages(site):
             context = browser.new_context(viewport={"width": 390, "height": 844})
             page = context.new_page()
             sizes = []
@@ -115,7 +103,8 @@ def browser_figures(site, pages_with_explorers):
                 redraws[name] = times
             context.close()
         browser.close()
-    httpd.shutdown()
+    for failure in _QuietHandler.failures:  # a missing file would skew the weights
+        print("server could not answer:", failure)
     return weights, redraws
 
 

@@ -86,16 +86,28 @@ def server_failures():
     return _QuietHandler.failures
 
 
-@pytest.fixture(scope="session")
-def server(site):
-    """Serve the built site on 127.0.0.1 (a free port); yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serve_directory(directory: Path):
+    """Serve ``directory`` on 127.0.0.1 (a free port); yield its base URL.
+
+    Failed requests are recorded in ``_QuietHandler.failures``.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The built site on a local web server; its base URL."""
+    with serve_directory(site) as base:
+        yield base
 
 
 def find_chromium() -> str | None:

@@ -37,6 +37,15 @@ def readout(page, name):
     return page.locator(f"div.explorer[data-explorer='{name}'] .explorer-readout").inner_text()
 
 
+def back_to_default(page, name, control):
+    """Move a control back to its default with the keyboard (Home, then steps)."""
+    slider = page.locator(f"#{name}-{control.name}")
+    slider.focus()
+    page.keyboard.press("Home")
+    for _ in range(round((control.default - control.min) / control.step)):
+        page.keyboard.press("ArrowRight")
+
+
 def assert_matches_model(page, explorer_class):
     values = current_values(page, explorer_class.name)
     expected = explorer_class(**values).readout()
@@ -64,11 +73,7 @@ def test_keyboard_moves_every_control_across_its_range(browser, server, explorer
         assert current_values(page, name)[control.name] == control.max
         assert len(seen_charts) > 1 or len(seen_texts) > 1, control.name
         # Put it back so each control is tested from the defaults of the others.
-        page.evaluate(f"""() => {{
-            const input = document.getElementById('{name}-{control.name}');
-            input.value = {round((control.default - control.min) / control.step)};
-            input.dispatchEvent(new Event('input'));
-        }}""")
+        back_to_default(page, name, control)
     assert watch.problems() == {}
     context.close()
 
@@ -94,9 +99,7 @@ def test_mouse_moves_every_control_and_the_chart_follows(browser, server, explor
         box = slider.bounding_box()
         slider.click(position={"x": 1, "y": box["height"] / 2})
         assert current_values(page, name)[control.name] == control.min
-        slider.focus()
-        for _ in range(round((control.default - control.min) / control.step)):
-            page.keyboard.press("ArrowRight")  # back to the default for the next control
+        back_to_default(page, name, control)
         assert current_values(page, name)[control.name] == control.default
     assert watch.problems() == {}
     context.close()

@@ -352,7 +352,8 @@ class Explorer:
 
     def static_html(self) -> str:
         """The explorer as self-contained HTML for the built site."""
-        payload = json.dumps(self.static_payload(), separators=(",", ":"), allow_nan=False)
+        data = self.static_payload()
+        payload = json.dumps(data, separators=(",", ":"), allow_nan=False)
         size = len(payload.encode())
         if size > MAX_EMBEDDED_BYTES:
             raise ValueError(
@@ -364,9 +365,14 @@ class Explorer:
         title = html.escape(self.title)
         alt = html.escape(self.alt_text)
         # The page opens at the defaults (or at a permalink's setting, which the
-        # script applies); the readout below is the defaults' until it does.
-        defaults = {c.name: c.default for c in self.controls}
-        default_text = html.escape(" ".join(self._sentences(defaults, self.compute(**defaults))))
+        # script applies); the readout below is the defaults' until it does,
+        # looked up in the grid rather than computed again.
+        default_index = 0
+        for control in self.controls:
+            grid = list(control.grid)
+            default_index = default_index * len(grid) + grid.index(control.default)
+        sentence_indices = data["points"][default_index][-1]
+        default_text = html.escape(" ".join(data["texts"][i] for i in sentence_indices))
         return (
             f'<div class="explorer" id="{self.name}" data-explorer="{self.name}">'
             f'<p class="explorer-title">{title}</p>'
