@@ -93,6 +93,9 @@ class HormesisExplorer(Explorer):
                 f"Left: the response peaks {stimulation:.0f} % above control at dose "
                 f"{results['peak_dose']:.1f}, then falls."
             )
+            if stimulation > 60:
+                # calabrese2002defining: usually 30-60 % above control at most.
+                left += " That peak is higher than real hormetic peaks, usually 30–60 %."
         setting = values["context"]
         right = (
             f"Right, in a setting rated {setting:+.2f} and at dose {REPORTED_DOSE:g}: "
