@@ -43,10 +43,13 @@ import numpy as np
 
 __all__ = [
     "Control",
+    "Estimate",
+    "Verdict",
     "Line",
     "Panel",
     "Explorer",
     "building_static_site",
+    "signed",
     "STATIC_BUILD_VARIABLE",
     "MAX_GRID_POINTS",
     "MAX_EMBEDDED_BYTES",
@@ -83,6 +86,11 @@ def building_static_site() -> bool:
     return os.environ.get(STATIC_BUILD_VARIABLE) == "1"
 
 
+def signed(value: float, decimals: int = 2) -> str:
+    """``value`` with its sign, never "-0.00" for a value that rounds to zero."""
+    return f"{round(value, decimals) + 0.0:+.{decimals}f}"
+
+
 @dataclass(frozen=True)
 class Control:
     """One slider: declared once, read by the live widget, the static page and tests.
@@ -100,6 +108,9 @@ class Control:
     unit: str = ""
     decimals: int = 2
     help: str = ""
+    #: Names for the grid's positions, one per step (e.g. named presets): shown
+    #: instead of the number, in both modes. Empty for an ordinary slider.
+    labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -124,6 +135,11 @@ class Control:
                 f"control {self.name!r}: default = {self.default} is not on the grid "
                 f"{self.min} + k·{self.step}"
             )
+        if self.labels and len(self.labels) != len(self.grid):
+            raise ValueError(
+                f"control {self.name!r}: {len(self.labels)} labels for "
+                f"{len(self.grid)} grid positions; give one label per position"
+            )
 
     @property
     def grid(self) -> np.ndarray:
@@ -137,7 +153,9 @@ class Control:
         return float(np.round(self.min + self.step * k, 10))
 
     def format(self, value: float) -> str:
-        """The value as a reader sees it, with its unit."""
+        """The value as a reader sees it, with its unit (or its position's label)."""
+        if self.labels:
+            return self.labels[round((self.snap(value) - self.min) / self.step)]
         text = f"{value:.{self.decimals}f}"
         return f"{text} {self.unit}".strip()
 
@@ -152,6 +170,7 @@ class Control:
             "unit": self.unit,
             "decimals": self.decimals,
             "help": self.help,
+            "labels": list(self.labels),
         }
 
 
@@ -202,6 +221,102 @@ class Panel:
         }
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """A Monte Carlo estimate and its standard error (same units as the value).
+
+    Readouts compare estimates ("oxytocin widens the gap"); a comparison is only
+    worth a word if it holds beyond the sampling noise, so every compared number
+    carries its standard error (see :class:`Verdict`).
+    """
+
+    value: float
+    se: float
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.value) and math.isfinite(self.se) and self.se >= 0):
+            raise ValueError(f"an estimate needs a finite value and se >= 0, got {self}")
+
+    @classmethod
+    def share(cls, count: int, n: int) -> Estimate:
+        """A proportion ``count / n`` with its binomial standard error.
+
+        The error uses the Agresti–Coull adjusted share (two successes and two
+        failures added), so a share of 0 or 1 is not given an error of 0.
+        """
+        adjusted = (count + 2) / (n + 4)
+        return cls(count / n, math.sqrt(adjusted * (1 - adjusted) / (n + 4)))
+
+    @classmethod
+    def mean(cls, samples: Any) -> Estimate:
+        """The mean of independent samples (e.g. one number per simulated run)."""
+        samples = np.asarray(samples, dtype=float).ravel()
+        if samples.size < 2:
+            raise ValueError("a standard error needs at least two samples")
+        return cls(float(samples.mean()), float(samples.std(ddof=1) / math.sqrt(samples.size)))
+
+    def __sub__(self, other: Estimate) -> Estimate:
+        """The difference, with errors added in quadrature as if independent.
+
+        When the two come from common random numbers they are positively
+        correlated, the true error of the difference is smaller, and this one
+        errs on the side of caution. Where runs are paired one to one, take
+        :meth:`mean` of the paired differences instead.
+        """
+        return Estimate(self.value - other.value, math.hypot(self.se, other.se))
+
+    def __add__(self, other: Estimate) -> Estimate:
+        return Estimate(self.value + other.value, math.hypot(self.se, other.se))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Words on an ordered scale, cut at thresholds, used only beyond the noise.
+
+    ``words[i]`` describes values between ``thresholds[i - 1]`` and
+    ``thresholds[i]``. A word is chosen only when the estimate lies on its side
+    of every threshold by at least ``margin`` standard errors; otherwise the
+    verdict says the setting is too close to call, naming the words it lies
+    between (``too_close`` is formatted with ``{lower}`` and ``{upper}``).
+
+    :meth:`level` puts both kinds of answer on one scale for tests: word ``i``
+    is level ``i``; "too close between word i and word j" is level (i + j) / 2.
+    """
+
+    thresholds: tuple[float, ...]
+    words: tuple[str, ...]
+    too_close: str = "too close to call between {lower} and {upper} at this many readings"
+    margin: float = 3.0
+
+    def __post_init__(self) -> None:
+        if len(self.words) != len(self.thresholds) + 1:
+            raise ValueError(
+                f"a verdict with {len(self.thresholds)} thresholds needs "
+                f"{len(self.thresholds) + 1} words, got {len(self.words)}"
+            )
+        if list(self.thresholds) != sorted(set(self.thresholds)):
+            raise ValueError(f"thresholds must increase strictly, got {self.thresholds}")
+
+    def word_index(self, value: float) -> int:
+        """The word for an exact value, with no noise (used for references)."""
+        return int(np.searchsorted(self.thresholds, value, side="right"))
+
+    def span(self, estimate: Estimate) -> tuple[int, int]:
+        """The lowest and highest word the estimate is compatible with."""
+        reach = self.margin * estimate.se
+        return self.word_index(estimate.value - reach), self.word_index(estimate.value + reach)
+
+    def level(self, estimate: Estimate) -> float:
+        low, high = self.span(estimate)
+        return (low + high) / 2
+
+    def says(self, estimate: Estimate) -> str:
+        low, high = self.span(estimate)
+        if low == high:
+            return self.words[low]
+        return self.too_close.format(lower=self.words[low], upper=self.words[high])
+
+
 class Explorer:
     """Base class: subclasses set the class attributes and two methods.
 
@@ -217,6 +332,11 @@ class Explorer:
     panels: tuple[Panel, ...] = ()
     alt_text: str = ""
     slow: bool = False
+    #: For explorers whose model is random: how many readings (or runs) each
+    #: point rests on, and the seed. Tests re-run an explorer with other values
+    #: to check that its words hold beyond the sampling noise.
+    readings: int | None = None
+    seed: int | None = None
 
     def __init__(self, **values: float) -> None:
         unknown = set(values) - {c.name for c in self.controls}
@@ -247,6 +367,20 @@ class Explorer:
         """
         raise NotImplementedError
 
+    def claims(
+        self, values: Mapping[str, float], results: Mapping[str, Any]
+    ) -> dict[str, tuple[Verdict, Estimate]]:
+        """Every comparison the readout puts into words, with the estimate it rests on.
+
+        An explorer whose readout states a direction or a comparison ("widens",
+        "up from") returns here, for each such word, the :class:`Verdict` that
+        chose it and the :class:`Estimate` it was chosen from, and builds its
+        sentence from ``verdict.says(estimate)``; the noise tests re-run the
+        explorer with more readings and check each claim. Deterministic
+        explorers have nothing to declare.
+        """
+        return {}
+
     def _sentences(self, values: Mapping[str, float], results: Mapping[str, Any]) -> tuple:
         text = self.describe(values, results)
         return (text,) if isinstance(text, str) else tuple(text)
@@ -267,6 +401,10 @@ class Explorer:
                 f"{name} = {value!r} is outside the allowed range "
                 f"[{control.min:g}, {control.max:g}]"
             )
+        if control.labels and control.snap(value) != value:
+            choices = ", ".join(f"{v:g} ({label})"
+                                for v, label in zip(control.grid, control.labels, strict=True))
+            raise ValueError(f"{name} = {value!r} is not one of its positions: {choices}")
 
     def readout(self) -> str:
         """The text under the chart for the current values."""

@@ -33,20 +33,33 @@ class LiveView:
 
     def __init__(self, explorer: Explorer) -> None:
         self.explorer = explorer
-        self.sliders: dict[str, ipw.FloatSlider] = {}
+        self.sliders: dict[str, ipw.FloatSlider | ipw.SelectionSlider] = {}
         for control in explorer.controls:
-            slider = ipw.FloatSlider(
-                value=explorer.values[control.name],
-                min=control.min,
-                max=control.max,
-                # Live mode is not limited to the static grid: a finer step.
-                step=control.step / 4,
-                description=control.label,
-                readout_format=f".{control.decimals + 1}f",
-                continuous_update=not explorer.slow,
-                style={"description_width": "20em"},  # aligns the sliders
-                layout=ipw.Layout(width="100%", max_width="42rem"),
-            )
+            common = {
+                "description": control.label,
+                "continuous_update": not explorer.slow,
+                "style": {"description_width": "20em"},  # aligns the sliders
+                "layout": ipw.Layout(width="100%", max_width="42rem"),
+            }
+            if control.labels:
+                # Named positions (presets): only those, shown by name.
+                slider = ipw.SelectionSlider(
+                    options=[(label, float(value))
+                             for label, value in zip(control.labels, control.grid,
+                                                     strict=True)],
+                    value=explorer.values[control.name],
+                    **common,
+                )
+            else:
+                slider = ipw.FloatSlider(
+                    value=explorer.values[control.name],
+                    min=control.min,
+                    max=control.max,
+                    # Live mode is not limited to the static grid: a finer step.
+                    step=control.step / 4,
+                    readout_format=f".{control.decimals + 1}f",
+                    **common,
+                )
             if control.unit:
                 slider.description = f"{control.label} ({control.unit})"
             slider.observe(self._on_slider, names="value")

@@ -1,0 +1,178 @@
+"""Readouts hold beyond the sampling noise: every word re-checked with many more readings.
+
+The rule (CONTRIBUTING.md, "Words that survive the noise"): a word in a readout
+that states a direction or a comparison must hold at that setting by at least
+three standard errors; otherwise the readout says the setting is too close to
+call. Each stochastic explorer declares its comparisons in ``claims()``; here
+each one is recomputed at a sample of grid points with another seed and many
+more readings (the *reference*), and compared:
+
+* a decisive word must be the reference's word wherever the reference lies more
+  than 3 combined standard errors from the threshold between them (nearer a
+  threshold, the neighbouring word is allowed);
+* "too close to call" is allowed only where the reference lies near one of the
+  thresholds it names: within 3 combined standard errors plus the explorer's own
+  margin (that margin is what makes it hedge);
+* the explorer's standard error must be honest: its estimate lies within 4
+  combined standard errors of the reference.
+
+A deliberately under-sampled explorer that does not know its own noise (the
+reading-faces explorer as it was, with 600 readings and bare thresholds) must
+fail these checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from widgets.explorers import ALL_EXPLORERS, FacesExplorer, TomAndMaryExplorer
+from widgets.explorers.framework import Estimate, Explorer, Verdict
+
+STOCHASTIC = [cls for cls in ALL_EXPLORERS if cls.readings is not None]
+
+#: How many more readings the reference gets, and how many grid points to check.
+REFERENCE_FACTOR = {"reading-faces": 5, "tom-and-mary": 4}
+SAMPLED_POINTS = 12
+
+
+def reference_class(explorer_class: type[Explorer]) -> type[Explorer]:
+    """The same explorer with another seed and many more readings."""
+    return type(
+        f"Reference{explorer_class.__name__}",
+        (explorer_class,),
+        {"readings": explorer_class.readings * REFERENCE_FACTOR[explorer_class.name],
+         "seed": explorer_class.seed + 7919},
+    )
+
+
+def sampled_settings(explorer_class: type[Explorer], count: int = SAMPLED_POINTS):
+    """The defaults plus ``count`` grid points drawn at random (fixed seed)."""
+    grid = list(itertools.product(*(c.grid for c in explorer_class.controls)))
+    rng = np.random.default_rng(20151)
+    chosen = rng.choice(len(grid), size=min(count, len(grid)), replace=False)
+    names = [c.name for c in explorer_class.controls]
+    settings = [{c.name: c.default for c in explorer_class.controls}]
+    settings += [dict(zip(names, map(float, grid[i]), strict=True)) for i in chosen]
+    return settings
+
+
+def problems_with(verdict: Verdict, shown: Estimate, reference: Estimate) -> list[str]:
+    """What is wrong with the word chosen from ``shown``, judged by ``reference``."""
+    combined = math.hypot(shown.se, reference.se)
+    problems = []
+    if abs(shown.value - reference.value) > 4 * combined + 1e-12:
+        problems.append(
+            f"estimate {shown.value:.4f} ± {shown.se:.4f} is {4} combined standard errors "
+            f"or more from the reference {reference.value:.4f} ± {reference.se:.4f}: "
+            f"its standard error understates the noise"
+        )
+    low, high = verdict.span(shown)
+    reach = 3 * combined if low == high else 3 * combined + verdict.margin * shown.se
+    allowed = (verdict.word_index(reference.value - reach),
+               verdict.word_index(reference.value + reach))
+    if not (allowed[0] <= low and high <= allowed[1]):
+        said = verdict.words[low] if low == high else (
+            f"too close between {verdict.words[low]!r} and {verdict.words[high]!r}")
+        truth = verdict.words[verdict.word_index(reference.value)]
+        problems.append(f"says {said!r} ({shown.value:.4f} ± {shown.se:.4f}) where the "
+                        f"reference says {truth!r} ({reference.value:.4f} ± "
+                        f"{reference.se:.4f})")
+    return problems
+
+
+def check_explorer(explorer_class, reference, settings) -> dict[str, list[str]]:
+    """Every claim of the explorer at each setting, against the reference."""
+    found = {}
+    for values in settings:
+        shown = explorer_class(**values)
+        truth = reference(**values)
+        shown_claims = shown.claims(shown.values, shown.results)
+        truth_claims = truth.claims(truth.values, truth.results)
+        assert shown_claims.keys() == truth_claims.keys(), values
+        for key, (verdict, estimate) in shown_claims.items():
+            problems = problems_with(verdict, estimate, truth_claims[key][1])
+            if problems:
+                found[f"{key} at {values}"] = problems
+    return found
+
+
+@pytest.mark.parametrize("explorer_class", STOCHASTIC, ids=lambda c: c.name)
+def test_every_word_in_the_readout_survives_many_more_readings(explorer_class):
+    reference = reference_class(explorer_class)
+    found = check_explorer(explorer_class, reference, sampled_settings(explorer_class))
+    assert found == {}
+
+
+class UnderSampledFaces(FacesExplorer):
+    """The reading-faces explorer as it was: 600 readings, bare thresholds, no error bars."""
+
+    readings = 600
+
+    def claims(self, values, results):
+        verdict, estimate = super().claims(values, results)["gap_change"]
+        return {"gap_change": (dataclasses.replace(verdict, margin=0.0),
+                               Estimate(estimate.value, 0.0))}
+
+
+def test_the_check_catches_an_explorer_that_ignores_its_noise():
+    # The old explorer said "widens" or "narrows" wherever its 600-reading
+    # estimate crossed 3 points, noise or not. (Its default readout, "widens"
+    # for a gap of 34 -> 37 points, is in fact within the noise of the 3-point
+    # line: about +2.8 points with 100,000 readings.)
+    found = check_explorer(UnderSampledFaces, reference_class(FacesExplorer),
+                           sampled_settings(FacesExplorer, count=16))
+    wrong_words = [key for key, problems in found.items()
+                   if any(problem.startswith("says") for problem in problems)]
+    understated = [key for key, problems in found.items()
+                   if any("understates" in problem for problem in problems)]
+    assert wrong_words, found
+    assert understated, found
+
+
+def test_tom_and_mary_says_up_from_and_down_from_as_the_gap_moves():
+    verdict = TomAndMaryExplorer().claims({"oxytocin": 0, "mimicry": 0},
+                                          TomAndMaryExplorer().results)["gap_vs_start"][0]
+    assert verdict.says(Estimate(-0.5, 0.01)) == "down from"
+    assert verdict.says(Estimate(+0.5, 0.01)) == "up from"
+    assert "too close" in verdict.says(Estimate(0.01, 0.01))
+    # And in the readout, both ways: closing gaps (weak mimicry) and one that grows
+    # when the words are chosen from a gap above the start.
+    closing = TomAndMaryExplorer(mimicry=0.2)
+    assert "down from 1.20" in closing.readout()
+    results = dict(closing.results, gap=Estimate(1.5, 0.01))
+    assert "up from 1.20" in " ".join(closing.describe(closing.values, results))
+
+
+# -- the machinery itself -------------------------------------------------------
+
+def test_a_share_and_a_mean_carry_their_textbook_standard_errors():
+    share = Estimate.share(30, 100)
+    assert share.value == 0.3
+    assert share.se == pytest.approx(math.sqrt((32 / 104) * (72 / 104) / 104))
+    assert Estimate.share(0, 100).se > 0  # an empty count is not certainty
+    mean = Estimate.mean([1.0, 3.0, 5.0])
+    assert (mean.value, mean.se) == (3.0, pytest.approx(2 / math.sqrt(3)))
+    difference = Estimate(1.0, 0.3) - Estimate(0.5, 0.4)
+    assert (difference.value, difference.se) == (0.5, pytest.approx(0.5))
+
+
+def test_a_verdict_names_a_word_only_beyond_its_margin():
+    verdict = Verdict(thresholds=(-1.0, 1.0), words=("down", "flat", "up"))
+    assert verdict.says(Estimate(2.0, 0.3)) == "up"  # 1 + 3 x 0.3 < 2
+    assert verdict.says(Estimate(2.0, 0.4)) == "too close to call between flat and up " \
+        "at this many readings"
+    assert verdict.says(Estimate(0.0, 0.3)) == "flat"
+    assert verdict.level(Estimate(0.0, 1.0)) == 1.0  # spans all three: down to up
+    assert verdict.span(Estimate(0.0, 1.0)) == (0, 2)
+    assert verdict.level(Estimate(-2.0, 0.4)) == 0.5
+    with pytest.raises(ValueError, match="needs 3 words"):
+        Verdict(thresholds=(-1.0, 1.0), words=("down", "up"))
+    with pytest.raises(ValueError, match="increase"):
+        Verdict(thresholds=(1.0, -1.0), words=("a", "b", "c"))
+    with pytest.raises(ValueError, match="finite"):
+        Estimate(float("nan"), 0.1)
