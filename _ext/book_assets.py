@@ -5,7 +5,9 @@
   book. They are deliberately not in a top-level ``_static/``: Jupyter Book adds
   every ``.js`` there to every page, which loads bundles twice.
 * Sets ``TWO_FACES_STATIC_BUILD=1`` before any notebook runs, so explorers
-  render their static HTML (kernels inherit the builder's environment).
+  render their static HTML (kernels inherit the builder's environment), and
+  ``TWO_FACES_EXPLORER_CACHE`` to ``_build/explorer-cache``, so each explorer's
+  grid is computed once per build even when two pages show it.
 * Adds the book's small stylesheet (``assets/book.css``) to every page, and the
   explorer script and style only to pages that contain an explorer.
 * Writes a student version of each chapter with exercises (solutions removed,
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from widgets.explorers.framework import STATIC_BUILD_VARIABLE
+from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -37,6 +39,9 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def _serve_assets(app, config) -> None:
     config.html_static_path = [*config.html_static_path, str(ASSETS)]
     os.environ[STATIC_BUILD_VARIABLE] = "1"
+    # Each explorer's grid is computed once per build (and kept between builds
+    # until the widgets' code changes), even when two pages show it.
+    os.environ[CACHE_VARIABLE] = str(Path(app.outdir).parent / "explorer-cache")
 
 
 def _file_and_body(script) -> tuple[str, str]:

@@ -14,6 +14,7 @@ import pytest
 
 from widgets.explorers import ALL_EXPLORERS, Control, HormesisExplorer
 from widgets.explorers.framework import (
+    CACHE_VARIABLE,
     MAX_EMBEDDED_BYTES,
     MAX_GRID_POINTS,
     STATIC_BUILD_VARIABLE,
@@ -197,3 +198,24 @@ def test_bad_control_declarations_are_refused(kwargs):
                  "default": 0.5, **kwargs}
     with pytest.raises(ValueError):
         Control(**arguments)
+
+
+def test_a_grid_shown_on_two_pages_is_computed_once_per_build(monkeypatch, tmp_path):
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    first = HormesisExplorer().static_payload()
+    assert len(list(tmp_path.glob("hormesis-*.json"))) == 1
+
+    class MoreReadings(HormesisExplorer):
+        readings = 10
+
+    # A second page: the explorer is created again, and the grid is read back.
+    again, other = HormesisExplorer(), MoreReadings()
+
+    def no_model(self, **values):
+        raise AssertionError("the model ran again")
+
+    monkeypatch.setattr(HormesisExplorer, "compute", no_model)
+    assert again.static_payload() == first
+    # Another number of readings is another grid, not the kept one.
+    with pytest.raises(AssertionError, match="ran again"):
+        other.static_payload()

@@ -30,6 +30,7 @@ built page carries no widget state and no widget-manager script.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
 import json
@@ -37,6 +38,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,6 +60,10 @@ __all__ = [
 
 #: Set (to "1") by the book's build so that explorers render as static HTML.
 STATIC_BUILD_VARIABLE = "TWO_FACES_STATIC_BUILD"
+
+#: Set by the book's build to a folder where each explorer's grid is kept, so an
+#: explorer shown on two pages (its chapter and the gallery) is computed once.
+CACHE_VARIABLE = "TWO_FACES_EXPLORER_CACHE"
 
 #: Budgets for the static export of one explorer.
 MAX_GRID_POINTS = 2000
@@ -435,12 +441,43 @@ class Explorer:
     def static_payload(self) -> dict[str, Any]:
         """Results on every grid point, de-duplicated, ready to embed as JSON.
 
+        During the book's build the payload is kept on disk (see
+        :data:`CACHE_VARIABLE`), keyed on the explorer's class, its readings and
+        seed and the source of the whole ``widgets`` package, so a second page
+        showing the same explorer reads it instead of recomputing it.
+
         Arrays that repeat across the grid (a dose axis, a curve that does not
         depend on one of the controls) are stored once in ``pool``; each grid
         point lists, for every result key, the index of its array in the pool,
         then the list of indices of its readout's sentences in ``texts``. Grid points are in
         row-major order of ``controls`` (the last control varies fastest).
         """
+        cache = self._cache_file()
+        if cache is not None and cache.exists():
+            return json.loads(cache.read_text(encoding="utf-8"))
+        payload = self._compute_payload()
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            # Write then rename: two kernels may build the same explorer at once.
+            partial = cache.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+            os.replace(partial, cache)
+        return payload
+
+    def _cache_file(self) -> Path | None:
+        folder = os.environ.get(CACHE_VARIABLE)
+        if not folder:
+            return None
+        digest = hashlib.sha256()
+        cls = type(self)
+        digest.update(f"{cls.__module__}.{cls.__qualname__}|{self.readings}|{self.seed}".encode())
+        package = Path(__file__).resolve().parent.parent
+        for source in sorted(package.rglob("*.py")):
+            digest.update(source.relative_to(package).as_posix().encode())
+            digest.update(source.read_bytes())
+        return Path(folder) / f"{self.name}-{digest.hexdigest()[:20]}.json"
+
+    def _compute_payload(self) -> dict[str, Any]:
         count = self.grid_points()
         if count > MAX_GRID_POINTS:
             raise ValueError(
