@@ -45,7 +45,7 @@ def reference_class(explorer_class: type[Explorer]) -> type[Explorer]:
     return type(
         f"Reference{explorer_class.__name__}",
         (explorer_class,),
-        {"readings": explorer_class.readings * REFERENCE_FACTOR[explorer_class.name],
+        {"readings": explorer_class.readings * REFERENCE_FACTOR.get(explorer_class.name, 5),
          "seed": explorer_class.seed + 7919},
     )
 
