@@ -2,8 +2,10 @@
 
     python benchmarks/bench_site.py [--repeats 3] [--skip-build]
 
-* clean build time and no-change rebuild time (``jupyter-book build . -W -n --keep-going``);
-* bytes each page loads in Chromium (uncompressed, everything it requests);
+* clean build time and no-change rebuild time (``jupyter-book build . -W -n --keep-going``),
+  against the budget of 180 s;
+* each explorer's grid: points, embedded kilobytes and build seconds, against their budgets;
+* bytes each page loads in Chromium (uncompressed, everything it requests), against 3 MB;
 * static explorer redraw latency: from the input event to the next painted frame;
 * live explorer update latency in Python: model time and drawing time.
 
@@ -31,6 +33,15 @@ from tests.conftest import (  # noqa: E402
     serve_directory,
 )
 from tests.test_browser import built_pages  # noqa: E402
+
+
+#: Budgets (CONTRIBUTING.md). Reported, never asserted: timings depend on the machine.
+BUILD_BUDGET_SECONDS = 180
+PAGE_BUDGET_BYTES = 3_000_000
+
+
+def over(value, budget):
+    return "" if value <= budget else "  OVER BUDGET"
 
 
 def run(command):
@@ -140,25 +151,36 @@ def main():
     args = parser.parse_args()
 
     from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
-    from widgets.explorers.framework import STATIC_BUILD_VARIABLE
+    from widgets.explorers.framework import (
+        MAX_EMBEDDED_BYTES,
+        MAX_GRID_POINTS,
+        STATIC_BUILD_VARIABLE,
+    )
 
     ms = lambda values: f"{1000 * statistics.median(values):.1f} ms"  # noqa: E731
     if not args.skip_build:
         clean, rebuild = build_times(args.repeats)
         print(f"clean build: median {statistics.median(clean):.1f} s over {len(clean)} "
-              f"({', '.join(f'{t:.1f}' for t in clean)})")
+              f"({', '.join(f'{t:.1f}' for t in clean)}); budget {BUILD_BUDGET_SECONDS} s"
+              f"{over(statistics.median(clean), BUILD_BUDGET_SECONDS)}")
         print(f"no-change rebuild: median {statistics.median(rebuild):.1f} s "
               f"({', '.join(f'{t:.1f}' for t in rebuild)})")
     for cls in ALL_EXPLORERS:
         # Each explorer's grid in a fresh interpreter, as the build computes it.
+        # (No explorer cache variable is set here, so every run computes the grid.)
         code = (f"import time; from widgets.explorers import {cls.__name__} as E; "
-                "t = time.perf_counter(); E().static_html(); "
-                "print(time.perf_counter() - t)")
-        seconds = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                                        capture_output=True, text=True).stdout)
-                   for _ in range(args.repeats)]
-        print(f"static grid {cls.name}: {cls().grid_points()} points, median "
-              f"{statistics.median(seconds):.1f} s of build time")
+                "t = time.perf_counter(); html = E().static_html(); "
+                "print(time.perf_counter() - t, len(html.encode()))")
+        runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                               capture_output=True, text=True).stdout.split()
+                for _ in range(args.repeats)]
+        seconds = [float(r[0]) for r in runs]
+        kilobytes = int(runs[0][1]) / 1000
+        points = cls().grid_points()
+        print(f"static grid {cls.name}: {points} points (budget {MAX_GRID_POINTS}), "
+              f"{kilobytes:.0f} KB embedded (budget {MAX_EMBEDDED_BYTES / 1000:.0f}), "
+              f"median {statistics.median(seconds):.1f} s of build time "
+              f"({', '.join(f'{t:.1f}' for t in seconds)})")
     os.environ.pop(STATIC_BUILD_VARIABLE, None)
     for name, (model, drawing) in live_latency(ALL_EXPLORERS).items():
         print(f"live {name}: model {ms(model)}, drawing {ms(drawing)} (medians)")
@@ -172,7 +194,8 @@ def main():
               f"to next painted frame median {statistics.median(times):.1f} ms, "
               f"90th percentile {ordered[int(0.9 * len(ordered))]:.1f} ms over {len(times)}")
     for path, size in sorted(weights.items()):
-        print(f"page weight {path}: {size / 1e6:.2f} MB uncompressed")
+        print(f"page weight {path}: {size / 1e6:.2f} MB uncompressed (budget "
+              f"{PAGE_BUDGET_BYTES / 1e6:.0f} MB){over(size, PAGE_BUDGET_BYTES)}")
 
 
 if __name__ == "__main__":
