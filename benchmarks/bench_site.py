@@ -34,7 +34,6 @@ from tests.conftest import (  # noqa: E402
 )
 from tests.test_browser import built_pages  # noqa: E402
 
-
 #: Budgets (CONTRIBUTING.md). Reported, never asserted: timings depend on the machine.
 BUILD_BUDGET_SECONDS = 180
 PAGE_BUDGET_BYTES = 3_000_000
