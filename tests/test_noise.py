@@ -176,3 +176,23 @@ def test_a_verdict_names_a_word_only_beyond_its_margin():
         Verdict(thresholds=(1.0, -1.0), words=("a", "b", "c"))
     with pytest.raises(ValueError, match="finite"):
         Estimate(float("nan"), 0.1)
+
+
+def test_each_church_verdict_appears_somewhere_on_the_grid():
+    """Welcoming, undecided, unwelcoming, and on the edge between two of them."""
+    from widgets.explorers.tom_and_mary import CHURCH_VERDICT
+
+    wanted = {"welcoming", "undecided", "unwelcoming", "on the edge"}
+    found = set()
+    for combination in itertools.product(*(c.grid for c in TomAndMaryExplorer.controls)):
+        values = dict(zip([c.name for c in TomAndMaryExplorer.controls], map(float, combination),
+                          strict=True))
+        explorer = TomAndMaryExplorer(**values)
+        for key in ("tom_church", "mary_church"):
+            verdict, belief = explorer.claims(explorer.values, explorer.results)[key]
+            assert verdict is CHURCH_VERDICT
+            low, high = verdict.span(belief)
+            found.add(verdict.words[low] if low == high else "on the edge")
+        if found == wanted:
+            break
+    assert found == wanted

@@ -43,6 +43,11 @@ GAP_CHANGE = 0.05
 START_VERDICT = Verdict(thresholds=(0.0,), words=("down from", "up from"))
 OXYTOCIN_VERDICT = Verdict(thresholds=(-GAP_CHANGE, GAP_CHANGE),
                            words=("narrows", "barely changes", "widens"))
+#: Each perceiver's verdict on the church, from the mean final belief. The
+#: ±0.3 lines are a modelling choice (a third of the way to either pole), not
+#: a measured boundary.
+CHURCH_VERDICT = Verdict(thresholds=(-0.3, 0.3),
+                         words=("unwelcoming", "undecided", "welcoming"))
 #: Which moves the gap more here: mimicry or oxytocin (sign of the difference
 #: between the size of mimicry's effect and the size of oxytocin's).
 DRIVER_VERDICT = Verdict(thresholds=(0.0,), words=("oxytocin", "mimicry"))
@@ -159,6 +164,8 @@ class TomAndMaryExplorer(Explorer):
             "tom_smiles": tom[2],
             "mary_smiles": mary[2],
             "gap": Estimate.mean(gap_runs),
+            "tom_final_belief": Estimate.mean(tom[1]),
+            "mary_final_belief": Estimate.mean(mary[1]),
             "gap_without_mimicry": Estimate.mean(still_tom[1] - still_mary[1]),
             "oxytocin_effect": oxytocin_effect,
             "mimicry_effect": Estimate.mean(mimicry_runs),
@@ -168,7 +175,11 @@ class TomAndMaryExplorer(Explorer):
     def claims(self, values: Mapping[str, float],
                results: Mapping[str, Any]) -> dict[str, tuple[Verdict, Estimate]]:
         gap = results["gap"]
-        claims = {"gap_vs_start": (START_VERDICT, Estimate(gap.value - START_GAP, gap.se))}
+        claims = {
+            "gap_vs_start": (START_VERDICT, Estimate(gap.value - START_GAP, gap.se)),
+            "tom_church": (CHURCH_VERDICT, results["tom_final_belief"]),
+            "mary_church": (CHURCH_VERDICT, results["mary_final_belief"]),
+        }
         if values["oxytocin"] > 0:
             claims["oxytocin_effect"] = (OXYTOCIN_VERDICT, results["oxytocin_effect"])
             if values["mimicry"] > 0:
@@ -190,6 +201,8 @@ class TomAndMaryExplorer(Explorer):
         sentences = [
             f"After {GREETINGS} greetings Tom's belief averages {tom:+.2f} and Mary's "
             f"{mary:+.2f}: a gap of {gap:.2f}, {versus}.",
+            f"Verdicts on the church: Tom leaves {_church(claims['tom_church'])}, Mary "
+            f"{_church(claims['mary_church'])}.",
             f"Tom answered {100 * results['tom_smiles']:.0f} % of greetings with a smile, "
             f"Mary {100 * results['mary_smiles']:.0f} %.",
         ]
@@ -223,3 +236,15 @@ class TomAndMaryExplorer(Explorer):
             )
         return tuple(sentences)
 
+
+
+def _church(claim: tuple[Verdict, Estimate]) -> str:
+    """A perceiver's verdict on the church, in words ("finding it welcoming")."""
+    verdict, belief = claim
+    low, high = verdict.span(belief)
+    if low == high:
+        word = verdict.words[low]
+        return "undecided about the church" if word == "undecided" else f"finding it {word}"
+    edge = verdict.thresholds[low]
+    return (f"on the edge between {verdict.words[low]} and {verdict.words[high]} (mean "
+            f"belief {signed(belief.value)}, within the noise of the {signed(edge, 1)} line)")
