@@ -101,9 +101,9 @@ def test_every_live_control_redraws_the_figure_from_the_model(explorer_class):
 def test_live_mode_accepts_values_between_the_static_steps():
     explorer = HormesisExplorer()
     view = explorer.widget()
-    view.sliders["context"].value = 0.1  # the static grid steps by 0.25
-    assert explorer.values["context"] == pytest.approx(0.1)
-    assert "+0.10" in explorer.readout()
+    view.sliders["dose"].value = 2.25  # the static grid steps by 1
+    assert explorer.values["dose"] == pytest.approx(2.25)
+    assert "At dose 2.25 " in explorer.readout()
 
 
 def test_set_refuses_values_out_of_range_naming_the_control():
@@ -111,7 +111,7 @@ def test_set_refuses_values_out_of_range_naming_the_control():
     with pytest.raises(ValueError, match=r"slope = 9.0 .*\[1.5, 6\]"):
         explorer.set(slope=9.0)
     with pytest.raises(TypeError, match="no control"):
-        HormesisExplorer(dose=3)
+        HormesisExplorer(context=0)
 
 
 def test_in_a_kernel_the_display_is_the_live_widget(monkeypatch):

@@ -1,8 +1,17 @@
-"""The hormesis explorer: one dose curve for everyone versus one dose, two people."""
+"""The hormesis explorer: one dose curve for everyone versus one dose, two people.
+
+Left, the Brain–Cousens curve: the response to a dose, the same for everyone;
+the dose can flip the *direction* of the effect (up at low doses, down at high
+ones). Right, the toy person × context model at the chosen dose, across every
+setting: the dose only scales each person's change, and its direction comes
+from the person and the setting. The explorer opens at dose 0, so the right
+panel gives nothing away before the reader has made a prediction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -10,15 +19,27 @@ import numpy as np
 from ..models.dose_response import BrainCousens, context_effect
 from .framework import OKABE_ITO, Control, Explorer, Line, Panel
 
-#: Doses drawn on both panels (dose units); 81 points are smooth at phone width.
+#: Doses drawn on the left panel (dose units); 81 points are smooth at phone width.
 DOSES = np.linspace(0.0, 10.0, 81)
 
-#: The two people of the right-hand panel (security on the toy model's -1..1 scale).
-SECURE_PERSON = 0.8
-ANXIOUS_PERSON = -0.8
+#: Settings drawn on the right panel (−1 threatening … +1 safe).
+SETTINGS = np.round(np.linspace(-1.0, 1.0, 41), 10)
 
-#: The dose the readout reports the context effect at (dose units).
-REPORTED_DOSE = 5.0
+#: The two people of the right-hand panel (security on the toy model's −1..1 scale).
+#: Nearer 0 than the ends of the setting scale (±1), so that the settings in which
+#: both people move the same way are wide stretches of the right panel, easy to see.
+SECURE_PERSON = 0.5
+ANXIOUS_PERSON = -0.5
+
+
+@lru_cache(maxsize=64)
+def _people_across_settings(dose: float) -> tuple[np.ndarray, np.ndarray]:
+    """(secure, anxious) change in affiliation [%] at ``dose``, for every setting."""
+    secure = np.array([float(context_effect(dose, security=SECURE_PERSON, context=c))
+                       for c in SETTINGS])
+    anxious = np.array([float(context_effect(dose, security=ANXIOUS_PERSON, context=c))
+                        for c in SETTINGS])
+    return secure, anxious
 
 
 class HormesisExplorer(Explorer):
@@ -31,79 +52,118 @@ class HormesisExplorer(Explorer):
                 decimals=0, help="f in the Brain–Cousens curve; 0 means no hormesis"),
         Control("slope", "Steepness of the fall b", 1.5, 6, 0.5, 3, "", decimals=1,
                 help="b must exceed 1 or high doses never bring the response down"),
-        Control("context", "How safe the setting feels (−1 to +1)", -1, 1, 0.25, 0, "",
-                decimals=2, help="−1 threatening, 0 ambiguous, +1 safe"),
+        Control("dose", "Dose given (both panels)", 0, 10, 1, 0, "dose units", decimals=0,
+                help="the same dose for everyone; 0 is no dose"),
     )
     panels = (
         Panel(
-            title="Hormesis: one dose curve",
+            title="Hormesis: one dose curve for everyone",
             x_label="dose (arbitrary units)",
             y_label="response (% of control)",
             x_range=(0, 10),
-            y_range=(0, 250),
-            lines=(Line("dose", "response", "Brain–Cousens curve", OKABE_ITO["blue"]),),
+            y_range=(0, 300),
+            lines=(Line("dose_axis", "response", "Brain–Cousens curve", OKABE_ITO["blue"]),),
             references=((100, "control (no dose)"),),
         ),
         Panel(
-            title="Context: one dose, two people",
-            x_label="dose (arbitrary units)",
+            title="Context: the chosen dose, two people",
+            x_label="setting (−1 threatening, +1 safe)",
             y_label="change in affiliation (%)",
-            x_range=(0, 10),
-            y_range=(-40, 40),
+            x_range=(-1, 1),
+            y_range=(-30, 30),
             lines=(
-                Line("dose", "secure", "secure person", OKABE_ITO["green"]),
-                Line("dose", "anxious", "anxious person", OKABE_ITO["vermillion"], dashed=True),
+                Line("setting", "secure", "secure person", OKABE_ITO["green"]),
+                Line("setting", "anxious", "anxious person", OKABE_ITO["vermillion"],
+                     dashed=True),
             ),
             references=((0, "no change"),),
         ),
     )
     alt_text = (
         "Two charts. Left: response, in percent of the untreated control, against dose; "
-        "with hormesis the curve first rises above the control line at low doses, then "
-        "falls towards zero at high doses. Right: change in affiliative behaviour against "
-        "dose for a secure and an anxious person; the two curves move in opposite "
-        "directions as the dose grows, except in a setting that feels clearly safe or "
-        "threatening, which pushes both the same way."
+        "with low-dose stimulation the curve first rises above the control line, then "
+        "falls towards zero at high doses, so the dose decides the direction of the "
+        "effect. Right: at the chosen dose, the change in affiliative behaviour of a "
+        "secure and an anxious person in every setting from threatening to safe; at "
+        "dose 0 both lines lie on zero, and a larger dose moves them further from zero "
+        "without changing their direction."
     )
 
-    def compute(self, *, hormesis: float, slope: float, context: float) -> dict[str, Any]:
+    def compute(self, *, hormesis: float, slope: float, dose: float) -> dict[str, Any]:
         curve = BrainCousens(hormesis=hormesis, slope=slope)
-        peak_dose, peak_response = curve.peak()
+        peak_dose, _ = curve.peak()
+        secure, anxious = _people_across_settings(float(dose))
+        ambiguous = int(np.flatnonzero(SETTINGS == 0.0)[0])
         return {
-            "dose": DOSES,
+            "dose_axis": DOSES,
             "response": curve.response(DOSES),
-            "secure": context_effect(DOSES, security=SECURE_PERSON, context=context),
-            "anxious": context_effect(DOSES, security=ANXIOUS_PERSON, context=context),
+            "setting": SETTINGS,
+            "secure": secure,
+            "anxious": anxious,
             "peak_dose": peak_dose,
             "peak_stimulation": curve.peak_stimulation(),
-            "secure_at_dose": float(context_effect(REPORTED_DOSE, security=SECURE_PERSON,
-                                                   context=context)),
-            "anxious_at_dose": float(context_effect(REPORTED_DOSE, security=ANXIOUS_PERSON,
-                                                    context=context)),
+            "response_at_dose": float(curve.response(dose)),
+            "secure_ambiguous": float(secure[ambiguous]),
+            "anxious_ambiguous": float(anxious[ambiguous]),
         }
 
     def describe(
         self, values: Mapping[str, float], results: Mapping[str, Any]
-    ) -> tuple[str, str]:
+    ) -> tuple[str, str, str]:
         stimulation = results["peak_stimulation"]
         if stimulation < 0.5:
-            left = "Left: no hormesis; the response only falls as the dose grows."
+            shape = "Left: no hormesis; the response only falls as the dose grows."
         else:
-            left = (
+            shape = (
                 f"Left: the response peaks {stimulation:.0f} % above control at dose "
                 f"{results['peak_dose']:.1f}, then falls."
             )
             if stimulation > 60:
                 # calabrese2002defining: usually 30-60 % above control at most.
-                left += " That peak is higher than real hormetic peaks, usually 30–60 %."
-        setting = values["context"]
-        right = (
-            f"Right, in a setting rated {setting:+.2f} and at dose {REPORTED_DOSE:g}: "
-            f"the secure person's affiliation changes by "
-            f"{_signed(results['secure_at_dose'])} and the anxious person's by "
-            f"{_signed(results['anxious_at_dose'])}."
-        )
-        return left, right
+                shape += " That peak is higher than real hormetic peaks, usually 30–60 %."
+        dose = values["dose"]
+        response = results["response_at_dose"]
+        if dose == 0:
+            at_dose = "At dose 0 everyone's response is the control, 100 %."
+        else:
+            rounded = round(response)
+            side = "above" if rounded > 100 else "below" if rounded < 100 else "level with"
+            at_dose = (
+                f"At dose {_number(dose)} everyone's response is {rounded} % of "
+                f"control, {side} it."
+            )
+        return shape, at_dose, _right_sentence(dose, results)
+
+
+def _right_sentence(dose: float, results: Mapping[str, Any]) -> str:
+    if dose == 0:
+        return "Right: at dose 0 neither person changes, in any setting."
+    secure, anxious = results["secure_ambiguous"], results["anxious_ambiguous"]
+    gap = round(secure) - round(anxious)  # the gap as the two shown numbers give it
+    return (
+        f"Right, at dose {_number(dose)}: in an ambiguous setting (0) the secure "
+        f"person's affiliation changes by {_signed(secure)} and the anxious person's by "
+        f"{_signed(anxious)}. The gap between them, {gap} points, is the same "
+        f"in every setting. Both change the same way only where the setting is further "
+        f"from 0 than the people's security ({_plus_minus(SECURE_PERSON)}): in settings "
+        f"safer than {_setting(-ANXIOUS_PERSON)} both rise, in settings more threatening "
+        f"than {_setting(-SECURE_PERSON)} both fall."
+    )
+
+
+def _setting(value: float) -> str:
+    """A setting as shown: '+0.50', '−0.50' (true minus sign)."""
+    return f"{value:+.2f}".replace("-", "−")
+
+
+def _plus_minus(value: float) -> str:
+    """'±0.50'."""
+    return f"±{abs(value):.2f}"
+
+
+def _number(value: float) -> str:
+    """A control value as shown: '3', '2.5' (no trailing zeros)."""
+    return f"{value:g}"
 
 
 def _signed(percent: float) -> str:

@@ -2,8 +2,10 @@ r"""Dose–response curves: real hormesis versus context-dependence.
 
 Two toy models, kept side by side so the hormesis chapter can contrast them.
 
-**1. The Brain–Cousens curve** (brain1989equation), the standard model of a
-hormetic dose–response in toxicology and plant science:
+**1. The Brain–Cousens curve** (brain1989equation: P. Brain and R. Cousens,
+"An equation to describe dose responses where there is stimulation of growth
+at low doses", Weed Research, 1989), a standard way to describe a hormetic
+dose–response in toxicology and plant science:
 
 .. math::
 
@@ -15,7 +17,8 @@ hormetic dose–response in toxicology and plant science:
   default);
 * ``floor`` :math:`c < d`: the response that high doses approach (percent);
 * ``slope`` :math:`b > 1`: how steeply the response falls; it must exceed 1 or
-  the :math:`f\,x` term would win at high doses and the curve would never fall;
+  the :math:`f\,x` term would keep pace with (b = 1) or outgrow (b < 1) the
+  denominator at high doses and the curve would never fall to the floor;
 * ``scale`` :math:`e > 0` (dose units): sets where the fall happens (with
   :math:`f = 0` it is the dose that halves the way from control to floor);
 * ``hormesis`` :math:`f \ge 0` (percent per dose unit): the low-dose
@@ -23,11 +26,17 @@ hormetic dose–response in toxicology and plant science:
   to :math:`c`; with :math:`f > 0` it first rises above the control, because
   :math:`y'(0) = f` when :math:`b > 1`.
 
-Real hormetic peaks are modest: usually 30–60 % above control at most
-(calabrese2002defining) and 9–43 % across 687 plant and algae curves fitted
-with a model of this family (cedergreen2006occurrence). The defaults below
-(``slope=3``, ``scale=2``, ``hormesis=50``) give a peak about 33 % above
-control, at a dose of about 1, inside both ranges.
+How large real hormetic peaks are: "usually 30–60 %" above control at most,
+in the summary of the idea's main proponents (calabrese2002defining). In one
+group's database of 687 curves of four plant and alga species exposed to
+herbicides and a fungicide (cedergreen2006occurrence), only part of the curves rose above
+control, and the size depended on what was measured: fitted with "a
+dose-response model including a parameter for hormesis" (the abstract does
+not say which), the average increase was 9–16 % of the control for relative
+growth rates and 38–43 % for dry weight in the two terrestrial species. The
+defaults below (``slope=3``, ``scale=2``, ``hormesis=50``) give a peak about a
+third above control, at a dose near 1: inside the proponents' 30–60 %
+(``tests/test_dose_response.py`` checks it).
 
 **2. Context-dependence** (bartz2011social): the effect of one dose differs
 in sign between people and settings. In this toy model a dose raises the
@@ -41,12 +50,17 @@ what the person expects in this setting:
 
 with ``security`` and ``context`` in [-1, 1] (−1: anxious person / threatening
 setting; +1: secure person / safe setting) and ``max_effect`` :math:`A`
-(percent change in affiliative behaviour). There is no dose that is "good" or
-"bad" here: the same dose amplifies whatever the person already expects. This
-is an illustration of the *idea* in bartz2011social, not a fitted model; it
+(percent change in affiliative behaviour). Person and setting carry equal
+weight (one half each); a setting can override a person only by being
+further from 0 than the person's security. That opposite signs for opposite
+people are possible at one dose is written into the equation, not found by
+it: the model illustrates the *idea* in bartz2011social and is not fitted to
+any data. There is no dose that is "good" or "bad" here: the same dose
+amplifies whatever the person and the setting already lean towards. It
 leaves out dose-dependence beyond saturation, individual receptor
 differences and everything about how much intranasal oxytocin reaches the
-brain (leng2016intranasal).
+brain, which is disputed (leng2016intranasal against striepens2013elevated
+and quintana2016intranasal).
 """
 
 from __future__ import annotations
