@@ -93,9 +93,11 @@ def test_mouse_moves_every_control_and_the_chart_follows(browser, server, explor
             slider.click(position={"x": fraction * box["width"], "y": box["height"] / 2})
             states.append((chart_state(page, name), readout(page, name)))
             assert_matches_model(page, explorer_class)
-        # Three positions, three different pictures or texts. (Not always both: in
-        # the church model with no mimicry, oxytocin cannot change what is seen.)
-        assert len(set(states)) == 3, f"{control.name}: the explorer did not follow the mouse"
+        # Three positions, three different pictures or texts (two for a control with
+        # only two positions). Not always both: in the church model with no
+        # mimicry, oxytocin cannot change what is seen.
+        expected = min(3, len(control.grid))
+        assert len(set(states)) == expected, f"{control.name}: the chart did not follow the mouse"
         box = slider.bounding_box()
         slider.click(position={"x": 1, "y": box["height"] / 2})
         assert current_values(page, name)[control.name] == control.min

@@ -6,18 +6,27 @@
  *
  * Each explorer is a <div class="explorer" data-explorer="NAME"> holding a
  * <script type="application/json" class="explorer-data"> payload:
- *   controls: [{name, label, min, max, step, default, unit, decimals, help}]
+ *   controls: [{name, label, min, max, step, default, unit, decimals, help,
+ *               labels (optional: one name per grid step, shown instead of the number)}]
  *   panels:   [{title, x_label, y_label, x_range, y_range, lines, references}]
  *   keys:     result names; pool: distinct arrays/numbers; texts: sentences
  *   points:   per grid point (row-major over controls): pool index per key,
  *             then the list of its readout's sentence indices.
- * Permalinks: #NAME?control=value&... restores a setting.
+ * Permalinks: #NAME?control=value&... restores a setting. The address is input
+ * from anyone, so it is read defensively: every problem with it is reported in
+ * the explorer's notice (as text, never as markup) and nothing it says can
+ * reach anything but the controls it names.
  */
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
   var WIDTH = 400, HEIGHT = 290;
   var MARGIN = { left: 58, right: 10, top: 34, bottom: 46 };
+  // Links this script writes are a few dozen characters; anything much longer
+  // is not one of them and is not followed (nor scanned for settings).
+  var MAX_ADDRESS = 2000;
+  var MAX_ECHO = 40;        // characters of the address repeated in a notice
+  var MAX_PROBLEMS = 5;     // problems listed in one notice
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(SVG, name);
@@ -43,21 +52,48 @@
     return text.charAt(0) === "-" ? "\u2212" + text.slice(1) : text;
   }
 
+  // Part of the address, quoted for a notice: cut short, with an ellipsis.
+  function quote(text) {
+    text = String(text);
+    if (text.length > MAX_ECHO) text = text.slice(0, MAX_ECHO - 1) + "\u2026";
+    return "\u201c" + text + "\u201d";
+  }
+
+  // decodeURIComponent, or null where the text has a broken %-escape.
+  function decode(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // A label as typed in an address: case, extra spaces and "+" do not matter.
+  function normalLabel(text) {
+    return text.replace(/\+/g, " ").replace(/\s+/g, " ").trim().toLowerCase();
+  }
+
+  // At most MAX_PROBLEMS items, then how many more there were.
+  function listed(items, separator) {
+    var more = items.length - MAX_PROBLEMS;
+    if (more > 0) items = items.slice(0, MAX_PROBLEMS).concat(["and " + more + " more"]);
+    return items.join(separator || ", ");
+  }
+
+  var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
   function Explorer(root) {
     this.root = root;
     this.data = JSON.parse(root.querySelector("script.explorer-data").textContent);
     this.name = this.data.name;
-    this.index = {};
+    // Own keys only: an address saying "__proto__" or "constructor" must not
+    // find anything through a prototype chain.
+    this.index = new Map();
     for (var i = 0; i < this.data.controls.length; i++) {
-      this.index[this.data.controls[i].name] = i;
+      this.index.set(this.data.controls[i].name, i);
     }
     this.build();
-    // The address names an explorer, not an element id, so the browser does not
-    // scroll to it by itself.
-    if (this.applyHash(false)) this.root.scrollIntoView();
     this.update(false);
-    var self = this;
-    window.addEventListener("hashchange", function () { self.applyHash(true); });
   }
 
   Explorer.prototype.build = function () {
@@ -123,6 +159,7 @@
     this.copyStatus = status;
     this.notice = document.createElement("p");
     this.notice.className = "explorer-notice";
+    this.notice.setAttribute("role", "status");  // announced when a link is reported
     this.notice.hidden = true;
 
     var charts = document.createElement("div");
@@ -208,7 +245,9 @@
   };
 
   Explorer.prototype.format = function (i) {
-    var c = this.data.controls[i];
+    var c = this.data.controls[i], labels = c.labels;
+    var k = Number(this.inputs[i].value);
+    if (labels && labels.length && typeof labels[k] === "string") return labels[k];
     var text = this.valueOf(i).toFixed(c.decimals).replace(/^-/, "\u2212");
     return c.unit ? text + " " + c.unit : text;
   };
@@ -256,43 +295,165 @@
     return window.location.href;
   };
 
-  // Apply a permalink such as #hormesis?hormesis=60&context=-0.5
-  Explorer.prototype.applyHash = function (redraw) {
-    var hash = decodeURIComponent(window.location.hash.slice(1));
-    var prefix = this.name + "?";
-    if (hash.indexOf(prefix) !== 0) return false;
-    var problems = [], self = this;
-    hash.slice(prefix.length).split("&").forEach(function (pair) {
-      if (!pair) return;
-      var parts = pair.split("="), name = parts[0], value = Number(parts[1]);
-      var i = self.index[name];
-      if (i === undefined) { problems.push("no control named \u201c" + name + "\u201d"); return; }
-      var c = self.data.controls[i];
-      if (!isFinite(value) || value < c.min || value > c.max) {
-        problems.push(c.label + " = " + parts[1] + " is outside " + c.min + " to " + c.max);
-        return;
-      }
-      var k = Math.round((value - c.min) / c.step);
-      var snapped = Math.round((c.min + k * c.step) * 1e10) / 1e10;
-      if (Math.abs(snapped - value) > 1e-9) {
-        problems.push(c.label + " = " + parts[1] + " shown as the nearest step, " + snapped);
-      }
-      self.inputs[i].value = k;
-    });
-    if (problems.length) {
-      this.notice.textContent = "This link could not be followed exactly: " +
-        problems.join("; ") + ".";
-      this.notice.hidden = false;
-    }
-    if (redraw) this.update(false);
-    return true;
+  Explorer.prototype.showNotice = function (text) {
+    this.notice.textContent = text || "";
+    this.notice.hidden = !text;
   };
+
+  // The grid index a value from an address stands for: {k} or {problem}.
+  Explorer.prototype.readValue = function (i, key, raw) {
+    var c = this.data.controls[i], self = this;
+    var kept = ", so it stays at " + this.format(i);
+    if (raw === null) return { problem: quote(key) + " has no value" + kept };
+    var text = decode(raw);
+    if (text === null) {
+      return { problem: "the value of " + quote(key) + ", " + quote(raw) +
+        ", could not be read (a broken %-escape)" + kept };
+    }
+    if (!text.trim()) return { problem: quote(key) + " has no value" + kept };
+    var given = quote(key + "=" + text);
+    // A named position may be given by its name. The number, which is what this
+    // script writes, wins where both would fit (names can look like numbers).
+    var labels = (c.labels && c.labels.length) ? c.labels : [], named = -1;
+    for (var j = 0; j < labels.length; j++) {
+      if (normalLabel(String(labels[j])) === normalLabel(text)) named = j;
+    }
+    var takes = " (" + c.label + " takes " + formatTick(c.min) + " to " + formatTick(c.max) +
+      (labels.length ? ", or one of " + listed(labels.map(quote)) : "") + ")";
+    if (!NUMBER.test(text.trim())) {
+      if (named >= 0) return { k: named };
+      return { problem: given + " is not a number" + takes + kept };
+    }
+    var value = Number(text);
+    if (!isFinite(value) || value < c.min || value > c.max) {
+      if (named >= 0) return { k: named };
+      return { problem: given + " is outside the range" + takes + kept };
+    }
+    var k = Math.round((value - c.min) / c.step);
+    var snapped = Math.round((c.min + k * c.step) * 1e10) / 1e10;
+    if (Math.abs(snapped - value) > 1e-9) {
+      self.inputs[i].value = k;
+      return { k: k, problem: given + " is shown as the nearest step, " + this.format(i) };
+    }
+    return { k: k };
+  };
+
+  // Apply the part of a permalink after "?", e.g. hormesis=60&context=-0.5.
+  // Returns the notice to show ("" when the link was followed exactly).
+  Explorer.prototype.applyQuery = function (query) {
+    var problems = [], unknown = [], given = new Map(), self = this;
+    (query || "").split("&").forEach(function (pair) {
+      if (!pair) return;
+      var eq = pair.indexOf("=");
+      var rawKey = eq < 0 ? pair : pair.slice(0, eq);
+      var raw = eq < 0 ? null : pair.slice(eq + 1);
+      var key = decode(rawKey);
+      if (key === null) {
+        problems.push("a setting name, " + quote(rawKey) +
+          ", could not be read (a broken %-escape)");
+      } else if (!key) {
+        problems.push(quote(pair) + " has no setting name");
+      } else if (!self.index.has(key)) {
+        unknown.push(quote(key));
+      } else {
+        if (!given.has(key)) given.set(key, []);
+        given.get(key).push(raw);
+      }
+    });
+    if (unknown.length) {
+      problems.push((unknown.length > 1 ? "no settings called " : "no setting called ") +
+        listed(unknown) + " (the settings are " +
+        this.data.controls.map(function (c) { return c.name; }).join(", ") + ")");
+    }
+    given.forEach(function (values, key) {
+      var i = self.index.get(key), last = values[values.length - 1];
+      if (values.length > 1) {
+        problems.push(quote(key) + " is given " + values.length + " times; the last, " +
+          quote(last === null ? "" : (decode(last) || last)) + ", was used");
+      }
+      var read = self.readValue(i, key, last);
+      if (read.k !== undefined) self.inputs[i].value = read.k;
+      if (read.problem) problems.push(read.problem);
+    });
+    this.update(false);
+    if (!problems.length) return "";
+    return "This link could not be followed exactly: " + listed(problems, "; ") + ".";
+  };
+
+  // Follow the page address (#NAME?control=value&...) and give every explorer
+  // on the page its notice: the one the address concerns gets what went wrong,
+  // every other one's notice is cleared. Settings of explorers that the address
+  // does not name are left alone.
+  function followAddress(explorers, failed, scroll) {
+    if (!explorers.length) return;
+    var raw = window.location.hash.slice(1), target = null, message = "";
+    var q = raw.indexOf("?");
+    var rawName = q < 0 ? raw : raw.slice(0, q);
+    var name = decode(rawName.slice(0, MAX_ADDRESS));
+    var named = explorers.filter(function (ex) { return ex.name === name; })[0] || null;
+    var names = explorers.map(function (ex) { return quote(ex.name); });
+    try {
+      if (raw.length > MAX_ADDRESS) {
+        target = named || explorers[0];
+        message = "This link is too long to follow (" + raw.length.toLocaleString("en") +
+          " characters; a link to a setting has a few dozen), so nothing was changed.";
+      } else if (name === null) {
+        target = explorers[0];
+        message = "The address of this page, " + quote("#" + raw) + ", could not be " +
+          "read (a broken %-escape), so no explorer setting was changed.";
+      } else if (named) {
+        target = named;
+        message = named.applyQuery(q < 0 ? "" : raw.slice(q + 1));
+      } else if (q >= 0 && failed.indexOf(name) < 0) {
+        // An explorer's name and a setting, but no explorer here has that name.
+        // (An address without "?" is an ordinary anchor: nothing to say. An
+        // explorer that failed to start already says so in its own box.)
+        target = explorers[0];
+        message = "This link is for an explorer called " + quote(name) +
+          ", but no explorer on this page is called that. " +
+          (names.length > 1 ? "The explorers here are " + names.join(", ") + "."
+            : "The explorer here is " + names[0] + ".");
+      }
+    } catch (error) {
+      target = target || explorers[0];
+      message = "This link could not be followed: " + quote(error && error.message) + ".";
+    }
+    explorers.forEach(function (ex) { ex.showNotice(ex === target ? message : ""); });
+    // The address names an explorer, not an element id, so the browser does not
+    // scroll to it by itself.
+    if (scroll && target && (message || named)) target.root.scrollIntoView();
+  }
+
+  // One explorer that cannot start says so in its own box; the others start.
+  function startFailed(root, error) {
+    var notice = document.createElement("p");
+    notice.className = "explorer-notice explorer-failed";
+    var reason = String(error && error.message || error);
+    if (reason.length > 200) reason = reason.slice(0, 199) + "\u2026";
+    notice.textContent = "This explorer could not start: " + reason +
+      ". The text around it still describes the model; the chapter in Binder or " +
+      "Jupyter has the live version.";
+    root.classList.remove("explorer-ready");
+    var title = root.querySelector(".explorer-title");
+    if (title) title.after(notice); else root.prepend(notice);
+  }
 
   function start() {
     var roots = document.querySelectorAll("div.explorer[data-explorer]");
+    var explorers = [], failed = [];
     for (var i = 0; i < roots.length; i++) {
-      roots[i].explorer = new Explorer(roots[i]);
+      try {
+        roots[i].explorer = new Explorer(roots[i]);
+        explorers.push(roots[i].explorer);
+      } catch (error) {
+        failed.push(roots[i].getAttribute("data-explorer"));
+        startFailed(roots[i], error);
+      }
     }
+    followAddress(explorers, failed, true);
+    window.addEventListener("hashchange", function () {
+      followAddress(explorers, failed, false);
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

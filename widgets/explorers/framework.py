@@ -162,7 +162,8 @@ class Control:
         """The value as a reader sees it, with its unit (or its position's label)."""
         if self.labels:
             return self.labels[round((self.snap(value) - self.min) / self.step)]
-        text = f"{value:.{self.decimals}f}"
+        # A typographic minus, as the static page shows it.
+        text = f"{value:.{self.decimals}f}".replace("-", "\u2212")
         return f"{text} {self.unit}".strip()
 
     def as_dict(self) -> dict[str, Any]:
