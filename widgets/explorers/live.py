@@ -68,10 +68,16 @@ class LiveView:
         # A bare Figure, not pyplot's: pyplot figures belong to the inline backend,
         # which closes them when the cell ends (and swaps their canvas for one that
         # cannot draw), and would also show them a second time below the widget.
-        columns = len(explorer.panels)
-        self.figure = Figure(figsize=(4.6 * columns, 3.6), layout="constrained")
-        axes = self.figure.subplots(1, columns, squeeze=False)
-        self.axes = list(axes[0])
+        # Up to three panels in a row; four or more wrap into rows of two, so each
+        # stays readable in a notebook's width.
+        count = len(explorer.panels)
+        columns = count if count <= 3 else 2
+        rows = -(-count // columns)
+        self.figure = Figure(figsize=(4.6 * columns, 3.6 * rows), layout="constrained")
+        axes = self.figure.subplots(rows, columns, squeeze=False)
+        for spare in axes.ravel()[count:]:
+            spare.remove()
+        self.axes = list(axes.ravel()[:count])
         self.lines = []
         for ax, panel in zip(self.axes, explorer.panels, strict=True):
             for y, label in panel.references:
