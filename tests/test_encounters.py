@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from widgets.models import Perceiver, simulate_service
+from widgets.models import Perceiver, ServiceTrace, simulate_service, trace_service
 
 TOM = Perceiver(bias=0.6)
 MARY = Perceiver(bias=-0.6)
@@ -154,3 +154,100 @@ def test_simulate_service_rejects_bad_input(name, value, error):
 def test_simulate_service_checks_the_perceiver_type():
     with pytest.raises(TypeError, match="perceiver"):
         simulate_service(0.6)
+
+
+# -- one service, greeting by greeting (trace_service) ----------------------------
+
+@pytest.mark.parametrize(
+    ("n_runs", "run", "settings"),
+    [
+        (1, 0, dict(mimicry=0.6, oxytocin=1.0)),
+        (25, 0, dict(mimicry=0.6, oxytocin=1.0)),
+        (25, 13, dict(mimicry=1.0, oxytocin=1.0, salience_gain=0.0, speedup=0.8)),
+        (25, 24, dict(mimicry=0.0, congregation_mean=-0.4)),
+        (7, 3, dict(mimicry=0.3, learning_rate=0.5, onset=0.0, congregation_spread=0.8)),
+    ],
+)
+def test_a_trace_is_exactly_one_row_of_simulate_service(n_runs, run, settings):
+    # Same arguments, same seed, same n_runs: the trace of run i is row i, bit for
+    # bit, because both run one simulation (a reading's time steps are shared by
+    # the runs read together, so the row depends on n_runs too).
+    kwargs = dict(n_greetings=30, n_runs=n_runs, seed=2015, **settings)
+    for perceiver in (TOM, MARY):
+        service = simulate_service(perceiver, **kwargs)
+        trace = trace_service(perceiver, run=run, **kwargs)
+        assert isinstance(trace, ServiceTrace)
+        assert np.array_equal(trace.belief, service.belief[run])
+        assert trace.final_belief == service.final_belief[run]
+        assert trace.n_greetings == 30 and trace.belief.shape == (31,)
+        assert np.count_nonzero(trace.answer == 1) == round(30 * service.smile_rate[run])
+        assert np.count_nonzero(trace.answer == -1) == round(30 * service.scowl_rate[run])
+
+
+def test_a_trace_obeys_the_model_step_by_step():
+    mimicry, rate = 0.7, 0.2
+    trace = trace_service(Perceiver(-0.3), mimicry=mimicry, learning_rate=rate, oxytocin=0.5,
+                          n_greetings=50, seed=11)
+    assert set(np.unique(trace.answer)) <= {-1, 0, 1}
+    assert np.all(np.abs(trace.intention) <= 1.0)
+    # The final face is the convex mix of intention and answer ...
+    assert np.allclose(trace.face, (1 - mimicry) * trace.intention + mimicry * trace.answer,
+                       rtol=0, atol=1e-15)
+    # ... and each belief moves a fraction `rate` of the way to the face seen.
+    expected = (1 - rate) * trace.belief[:-1] + rate * trace.face
+    assert np.allclose(trace.belief[1:], expected, rtol=0, atol=1e-15)
+    assert trace.belief[0] == -0.3
+    with pytest.raises(ValueError):
+        trace.face[0] = 0.0
+
+
+def test_tom_and_mary_meet_the_same_greeters_and_their_gap_has_a_closed_form():
+    # Same seed: the intentions are identical. They cancel in the difference of
+    # the two beliefs, which leaves only the answers:
+    #   g_{k+1} = (1 - η) g_k + η m (r_Tom,k - r_Mary,k),
+    # so g_n = (1 - η)^n g_0 + η m Σ_k (1 - η)^(n-1-k) (r_Tom,k - r_Mary,k).
+    mimicry, rate, n = 0.8, 0.1, 40
+    kwargs = dict(mimicry=mimicry, learning_rate=rate, oxytocin=1.0, n_greetings=n, seed=2015)
+    tom, mary = trace_service(TOM, **kwargs), trace_service(MARY, **kwargs)
+    assert np.array_equal(tom.intention, mary.intention)
+    difference = tom.answer.astype(float) - mary.answer
+    weights = (1 - rate) ** (n - 1 - np.arange(n))
+    closed = (1 - rate) ** n * 1.2 + rate * mimicry * np.sum(weights * difference)
+    assert tom.final_belief - mary.final_belief == pytest.approx(closed, abs=1e-12)
+    # Oxytocin can reach the gap only through answers that greeters mimic.
+    assert np.any(difference != 0)
+
+
+def test_the_trace_defaults_follow_one_run():
+    trace = trace_service(Perceiver(0.1), seed=4)
+    service = simulate_service(Perceiver(0.1), n_runs=1, seed=4)
+    assert np.array_equal(trace.belief, service.belief[0])
+    assert trace.n_greetings == service.n_greetings == 40
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("run", -1, ValueError),
+        ("run", 3, ValueError),  # n_runs is 3 below: runs are numbered 0, 1, 2
+        ("run", 1.0, TypeError),
+        ("run", True, TypeError),
+        ("mimicry", 1.5, ValueError),
+        ("learning_rate", 0.0, ValueError),
+        ("n_greetings", 0, ValueError),
+        ("n_runs", 0, ValueError),
+        ("seed", -1, ValueError),
+        ("speedup", 0.9, ValueError),
+    ],
+)
+def test_trace_service_rejects_bad_input(name, value, error):
+    kwargs = {"n_greetings": 2, "n_runs": 3, name: value}
+    with pytest.raises(error, match=name):
+        trace_service(Perceiver(), **kwargs)
+
+
+def test_trace_service_names_the_allowed_runs():
+    with pytest.raises(ValueError, match=r"run = 5 is outside the allowed range \[0, 4\]"):
+        trace_service(Perceiver(), n_runs=5, run=5, n_greetings=2)
+    with pytest.raises(TypeError, match="perceiver"):
+        trace_service(-0.6)

@@ -53,6 +53,17 @@ congregation's intentions (the same for every perceiver, oxytocin level or
 mimicry), the other the perceiver's reading noise. So Tom and Mary, given the
 same seed, meet the same greeters intending the same expressions.
 
+**One service, greeting by greeting.** :func:`trace_service` takes the same
+arguments plus ``run`` (which of the ``n_runs`` runs to follow) and returns,
+for that run, each greeter's intention :math:`v_k`, the perceiver's answer
+:math:`r_k` (in the model what a perceiver reads is what they answer), the
+greeter's final face :math:`e_k` and the belief :math:`b_{k+1}` after it. It
+runs exactly the simulation :func:`simulate_service` runs, so the trace of run
+``i`` equals row ``i`` of ``simulate_service(...).belief`` for the same
+arguments (``n_runs`` included: a reading's time steps are shared by the runs
+read together, so run ``i`` of 1,000 runs is not the single run of
+``n_runs=1``).
+
 What the model leaves out: who greets whom (every greeting is a new,
 independent greeter), the greeter's own reading of the perceiver, and any
 memory beyond the running belief. An illustration, not data: no study has
@@ -78,7 +89,7 @@ from .interpretation import (
     _effective_bound_and_gain,
 )
 
-__all__ = ["Service", "simulate_service"]
+__all__ = ["Service", "ServiceTrace", "simulate_service", "trace_service"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +129,46 @@ class Service:
     def n_greetings(self) -> int:
         """Number of greetings per run."""
         return int(self.belief.shape[1] - 1)
+
+
+@dataclass(frozen=True, eq=False)
+class ServiceTrace:
+    r"""One run of a service, greeting by greeting (see :func:`trace_service`).
+
+    intention : numpy.ndarray of float64, shape (n_greetings,)
+        Valence each greeter intended, :math:`v_k` [valence units, in [-1, 1]].
+    answer : numpy.ndarray of int8, shape (n_greetings,)
+        The perceiver's reading of each forming face, which is also their
+        answer: +1 a smile (read friendly), -1 a scowl (read hostile), 0
+        neutral (undecided by the deadline).
+    face : numpy.ndarray of float64, shape (n_greetings,)
+        The greeter's final face after mimicking the answer,
+        :math:`e_k = (1 - m)\,v_k + m\,r_k` [valence units].
+    belief : numpy.ndarray of float64, shape (n_greetings + 1,)
+        Belief before the first greeting (the perceiver's bias) and after each
+        greeting, :math:`b_0, b_1, \ldots, b_n` [valence units, in [-1, 1]].
+
+    The arrays are read-only.
+    """
+
+    intention: np.ndarray
+    answer: np.ndarray
+    face: np.ndarray
+    belief: np.ndarray
+
+    def __post_init__(self) -> None:
+        for array in (self.intention, self.answer, self.face, self.belief):
+            array.setflags(write=False)
+
+    @property
+    def final_belief(self) -> float:
+        """Belief after the last greeting."""
+        return float(self.belief[-1])
+
+    @property
+    def n_greetings(self) -> int:
+        """Number of greetings in the service."""
+        return int(self.intention.size)
 
 
 def simulate_service(
@@ -163,6 +214,82 @@ def simulate_service(
     salience_gain, speedup : float
         Oxytocin's pulls, as in ``read_expression``: in [0, 2] and [0, 0.8].
     """
+    belief, smiles, scowls, _ = _run_services(
+        perceiver, oxytocin=oxytocin, mimicry=mimicry, learning_rate=learning_rate,
+        congregation_mean=congregation_mean, congregation_spread=congregation_spread,
+        onset=onset, n_greetings=n_greetings, n_runs=n_runs, seed=seed,
+        salience_gain=salience_gain, speedup=speedup, traced_run=None,
+    )
+    return Service(
+        belief=belief,
+        smile_rate=smiles / n_greetings,
+        scowl_rate=scowls / n_greetings,
+    )
+
+
+def trace_service(
+    perceiver: Perceiver,
+    *,
+    oxytocin: float = 0.0,
+    mimicry: float = 0.5,
+    learning_rate: float = 0.1,
+    congregation_mean: float = 0.2,
+    congregation_spread: float = 0.3,
+    onset: float = 0.5,
+    n_greetings: int = 40,
+    n_runs: int = 1,
+    run: int = 0,
+    seed: int | None = None,
+    salience_gain: float = SALIENCE_GAIN,
+    speedup: float = SPEEDUP,
+) -> ServiceTrace:
+    r"""Follow one run of :func:`simulate_service` greeting by greeting.
+
+    Takes the arguments of :func:`simulate_service` (``n_runs`` defaults to
+    1 here) and ``run``, which of the ``n_runs`` runs to follow, an integer in
+    [0, n_runs − 1]. Simulates all ``n_runs`` runs exactly as
+    :func:`simulate_service` does and keeps, for run ``run``, each greeter's
+    intention :math:`v_k`, the perceiver's answer :math:`r_k`, the greeter's
+    final face :math:`e_k = (1 - m)\,v_k + m\,r_k` and the beliefs
+    :math:`b_0, \ldots, b_n` (see the module docstring). So::
+
+        trace_service(p, run=i, n_runs=N, seed=s, **kw).belief
+            == simulate_service(p, n_runs=N, seed=s, **kw).belief[i]
+
+    exactly, bit for bit. Each greeting's reading is one drift-diffusion
+    reading, as in :func:`~widgets.models.interpretation.read_expression`.
+    """
+    _, _, _, trace = _run_services(
+        perceiver, oxytocin=oxytocin, mimicry=mimicry, learning_rate=learning_rate,
+        congregation_mean=congregation_mean, congregation_spread=congregation_spread,
+        onset=onset, n_greetings=n_greetings, n_runs=n_runs, seed=seed,
+        salience_gain=salience_gain, speedup=speedup, traced_run=run,
+    )
+    return trace
+
+
+def _run_services(
+    perceiver: Perceiver,
+    *,
+    oxytocin: float,
+    mimicry: float,
+    learning_rate: float,
+    congregation_mean: float,
+    congregation_spread: float,
+    onset: float,
+    n_greetings: int,
+    n_runs: int,
+    seed: int | None,
+    salience_gain: float,
+    speedup: float,
+    traced_run: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, ServiceTrace | None]:
+    """The engine behind both public functions: validate, then simulate.
+
+    Returns (belief, smiles, scowls, trace): belief of shape (n_runs,
+    n_greetings + 1), smile and scowl counts per run, and the trace of run
+    ``traced_run`` (None when ``traced_run`` is None).
+    """
     _check_type("perceiver", perceiver, Perceiver)
     oxytocin = check_real("oxytocin", oxytocin, 0.0, 1.0)
     mimicry = check_real("mimicry", mimicry, 0.0, 1.0)
@@ -172,6 +299,8 @@ def simulate_service(
     onset = check_real("onset", onset, 0.0, 3.0)
     n_greetings = check_int("n_greetings", n_greetings, 1, 1000)
     n_runs = check_int("n_runs", n_runs, 1, 10**5)
+    if traced_run is not None:
+        traced_run = check_int("run", traced_run, 0, n_runs - 1)
     salience_gain = check_real("salience_gain", salience_gain, 0.0, 2.0)
     speedup = check_real("speedup", speedup, 0.0, 0.8)
     congregation, reader = make_streams(seed, 2)
@@ -183,6 +312,10 @@ def simulate_service(
     belief[:, 0] = perceiver.bias
     smiles = np.zeros(n_runs, dtype=np.int64)
     scowls = np.zeros(n_runs, dtype=np.int64)
+    if traced_run is not None:
+        intentions = np.empty(n_greetings)
+        answers = np.empty(n_greetings, dtype=np.int8)
+        faces = np.empty(n_greetings)
     for k in range(n_greetings):
         drawn = congregation.normal(congregation_mean, congregation_spread, n_runs)
         intended = np.clip(drawn, -1.0, 1.0)
@@ -206,8 +339,12 @@ def simulate_service(
         # last-bit rounding excess, it never moves a real value.
         updated = (1.0 - learning_rate) * current + learning_rate * seen
         belief[:, k + 1] = np.clip(updated, -1.0, 1.0)
-    return Service(
-        belief=belief,
-        smile_rate=smiles / n_greetings,
-        scowl_rate=scowls / n_greetings,
-    )
+        if traced_run is not None:
+            intentions[k] = intended[traced_run]
+            answers[k] = answer[traced_run]
+            faces[k] = seen[traced_run]
+    trace = None
+    if traced_run is not None:
+        trace = ServiceTrace(intention=intentions, answer=answers, face=faces,
+                             belief=belief[traced_run].copy())
+    return belief, smiles, scowls, trace
