@@ -16,10 +16,15 @@ are choices, stated below):
     \text{social\_salience} &= 1 + 0.3\,\text{anxiety} - 0.5\,\text{avoidance}
 
 * **bias** (expectation, the start of the evidence in the reading model):
-  anxious people read ambiguous social material negatively
-  (chen2020interpretation: g ≈ 0.83 for social anxiety, possibly inflated),
-  and the effect of oxytocin turns with attachment anxiety
-  (bartz2010effects; bartz2011oxytocin). Anxiety counts most
+  socially anxious people read ambiguous social material negatively
+  (chen2020interpretation: g ≈ 0.83, possibly inflated). That meta-analysis
+  is about *social* anxiety, a related trait, not attachment anxiety: that
+  attachment anxiety lowers the expectation in the same way is this
+  mapping's assumption, and so is the smaller pull of avoidance. (That
+  oxytocin's effects turn with attachment anxiety, bartz2010effects and
+  bartz2011oxytocin, is why the book maps attachment at all; those studies
+  measured memories, trust and cooperation, not expectations about faces.)
+  Anxiety counts most
   (:data:`ANXIETY_BIAS` = 0.5), avoidance a little (:data:`AVOIDANCE_BIAS` =
   0.2): the secure corner (−1, −1) expects +0.7, the fearful corner (+1, +1)
   −0.7.
@@ -27,16 +32,18 @@ are choices, stated below):
   perceive expressions appearing and disappearing earlier and are less
   accurate when they judge quickly (fraley2006adult; only its title and
   abstract have been verified, so it is not yet in the book's bibliography),
-  i.e. a lower bound;
+  i.e. a lower bound. Until that source is verified the direction is this
+  mapping's assumption;
   :data:`ANXIETY_THRESHOLD` = 0.4 moves it ±40 % at the extremes.
   ``threshold`` :math:`\text{threshold}_0` is the average person's, in
   [0.4, 2] evidence units (so the result stays in the reading model's
   [0.2, 3]).
 * **social_salience** (a dimensionless weight, 1 = average, range [0.2, 1.8]):
   hyperactivation makes anxious people vigilant to social cues, deactivation
-  turns avoidant people's attention away from them (fraley2000adult;
-  fraley2006adult). It scales how much oxytocin raises social salience; the
-  profile gives the scaled values ready to use:
+  turns avoidant people's attention away from them (the mapping's reading of
+  the two dimensions, fraley2000adult; no study here measured this weight).
+  It scales how much oxytocin raises social salience; the profile gives the
+  scaled values ready to use:
   ``salience_gain`` = SALIENCE_GAIN × weight for
   :func:`~widgets.models.interpretation.read_expression` and
   ``oxytocin_boost`` = OXYTOCIN_BOOST × weight for
@@ -48,8 +55,10 @@ The four regions of the plane carry the usual names: *secure* (both ≤ 0),
 names are labels for the quadrants, not types.
 
 What the mapping leaves out: everything attachment means beyond reading faces,
-any correlation of the dimensions with oxytocin levels (the reported one is
-weak, marazziti2006relationship), and relationship-specific styles.
+any correlation of the dimensions with oxytocin levels (the one reported is
+positive, r = 0.30 between plasma oxytocin and attachment anxiety in 45
+people, marazziti2006relationship), and relationship-specific styles. The
+sizes of all five coefficients are choices, not estimates.
 """
 
 from __future__ import annotations

@@ -1,0 +1,161 @@
+"""The attachment-plane explorer: the perceiver it shows, its curves and its words.
+
+The framework-wide checks (budgets, static lookup against the model, every
+control moving the chart, words surviving many more readings) run on every
+registered explorer in test_explorers.py and test_noise.py; these check what
+is particular to this one, against the mapping's equations and the reading
+model's limits rather than numbers copied from the explorer's output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from widgets.explorers import AttachmentExplorer
+from widgets.explorers.attachment import (
+    CHANGE_VERDICT,
+    FROWN_INDEX,
+    REGIMES,
+    SMILE_INDEX,
+    VALENCES,
+    change_sentence,
+)
+from widgets.explorers.framework import Estimate
+from widgets.models import attachment as mapping
+from widgets.models.interpretation import SALIENCE_GAIN, SPEEDUP
+
+SALIENCE_WINS, BALANCED, SPEED_WINS = 0.0, 1.0, 2.0
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return AttachmentExplorer()
+
+
+def test_the_shown_perceiver_follows_the_mapping_equations(explorer):
+    for anxiety, avoidance in ((-1.0, 0.5), (0.5, -1.0), (1.0, 1.0)):
+        results = explorer.compute(anxiety=anxiety, avoidance=avoidance, regime=BALANCED)
+        bias = -(mapping.ANXIETY_BIAS * anxiety + mapping.AVOIDANCE_BIAS * avoidance)
+        threshold = 1.0 - mapping.ANXIETY_THRESHOLD * anxiety
+        weight = (1.0 + mapping.ANXIETY_SALIENCE * anxiety
+                  - mapping.AVOIDANCE_SALIENCE * avoidance)
+        np.testing.assert_allclose(results["cursor_y"], [bias, threshold, weight])
+        np.testing.assert_allclose(results["cursor_x"], anxiety)
+        np.testing.assert_allclose(results["expectation"], (1 + bias) / 2)
+        # The right panel's lines pass through the dots: the mapping is linear in
+        # anxiety, so interpolate between the lines' two ends.
+        t = (anxiety + 1) / 2
+        for key, value in (("bias_line", bias), ("threshold_line", threshold),
+                           ("salience_line", weight)):
+            ends = results[key]
+            assert ends[0] + t * (ends[1] - ends[0]) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("regime", [SALIENCE_WINS, BALANCED, SPEED_WINS])
+def test_oxytocin_pulls_are_scaled_by_the_salience_weight(explorer, regime):
+    _, base_gain, speedup = REGIMES[round(regime)]
+    results = explorer.compute(anxiety=0.5, avoidance=-0.5, regime=regime)
+    weight = 1.0 + mapping.ANXIETY_SALIENCE * 0.5 + mapping.AVOIDANCE_SALIENCE * 0.5
+    assert results["gain_oxytocin"] == pytest.approx(1.0 + base_gain * weight)
+    assert results["bound_oxytocin"] == pytest.approx(results["threshold"] * (1 - speedup))
+
+
+def test_balanced_is_the_reading_models_default_pair_and_every_gain_is_allowed():
+    assert REGIMES[round(BALANCED)][1:] == (SALIENCE_GAIN, SPEEDUP)
+    # read_expression accepts salience gains up to 2: the most vigilant corner of
+    # the plane (anxious, not avoidant) has the largest weight.
+    largest_weight = 1.0 + mapping.ANXIETY_SALIENCE + mapping.AVOIDANCE_SALIENCE
+    assert max(gain for _, gain, _ in REGIMES) * largest_weight <= 2.0
+
+
+def test_placebo_curves_do_not_depend_on_oxytocins_pulls(explorer):
+    curves = [explorer.compute(anxiety=1.0, avoidance=0.0, regime=r)["placebo"]
+              for r in (SALIENCE_WINS, BALANCED, SPEED_WINS)]
+    np.testing.assert_array_equal(curves[0], curves[1])
+    np.testing.assert_array_equal(curves[0], curves[2])
+
+
+def test_a_neutral_face_is_read_from_expectation_alone(explorer):
+    # With no drift the walk ends friendly with probability (1 + bias)/2, whatever
+    # the bound (gambler's ruin), so oxytocin's speed-up cannot move it either.
+    middle = int(np.flatnonzero(VALENCES == 0)[0])
+    for anxiety, avoidance in ((-1.0, -1.0), (1.0, 0.0), (0.0, 1.0)):
+        results = explorer.compute(anxiety=anxiety, avoidance=avoidance, regime=SPEED_WINS)
+        expected = results["expectation"][0]
+        for key in ("placebo", "oxytocin"):
+            share = results[key][middle]
+            assert abs(share - expected) < 4 * np.sqrt(0.25 / 400) + 0.01, (key, share)
+
+
+@pytest.mark.parametrize("anxiety, avoidance", [(-1.0, -1.0), (0.0, 0.0), (1.0, 0.0),
+                                                (1.0, 1.0)])
+def test_the_speed_up_pulls_readings_towards_expectation_and_the_gain_away(
+        explorer, anxiety, avoidance):
+    # A lower bound leaves the drift less time to act, so a reading's share moves
+    # towards (1 + bias)/2; a stronger drift moves it away, towards the face.
+    speed = explorer.compute(anxiety=anxiety, avoidance=avoidance, regime=SPEED_WINS)
+    gain = explorer.compute(anxiety=anxiety, avoidance=avoidance, regime=SALIENCE_WINS)
+    expected = speed["expectation"][0]
+    for index in (SMILE_INDEX, FROWN_INDEX):
+        placebo = speed["placebo"][index]
+        assert abs(speed["oxytocin"][index] - expected) < abs(placebo - expected)
+        assert abs(gain["oxytocin"][index] - expected) > abs(placebo - expected)
+
+
+def where(readout: str) -> str:
+    """The readout's first sentence: where the point lies."""
+    return readout.split(" The mapping gives")[0]
+
+
+@pytest.mark.parametrize("anxiety, avoidance, names", [
+    (0.0, 0.0, ("centre",)),
+    (0.5, 0.0, ("fearful", "preoccupied")),
+    (-0.5, 0.0, ("dismissing", "secure")),
+    (0.0, 1.0, ("fearful", "dismissing")),
+    (0.0, -0.5, ("preoccupied", "secure")),
+    (1.0, -1.0, ("preoccupied",)),
+    (-0.5, 0.5, ("dismissing",)),
+    (-1.0, -0.5, ("secure",)),
+    (0.5, 1.0, ("fearful",)),
+])
+def test_the_readout_names_regions_as_labels_and_borders_as_borders(anxiety, avoidance,
+                                                                    names):
+    text = where(AttachmentExplorer(anxiety=anxiety, avoidance=avoidance).readout())
+    others = {"secure", "preoccupied", "dismissing", "fearful"} - set(names)
+    for name in names:
+        assert name in text
+    for name in others:
+        assert name not in text
+    if len(names) == 2:
+        assert "border" in text
+    # Scores with a true minus sign (read "minus"), zero without a sign.
+    position = text.split(":")[0]
+    assert "-" not in position
+    assert ("−" in position) == (anxiety < 0 or avoidance < 0)
+    assert ("0.0" in position) == (anxiety == 0 or avoidance == 0)
+
+
+def test_the_readout_says_what_each_regime_does_to_the_bound_and_the_gain():
+    salience = AttachmentExplorer(regime=SALIENCE_WINS).readout()
+    speed = AttachmentExplorer(regime=SPEED_WINS).readout()
+    assert "stays at 1.00" in salience and "arrives 100 % faster" in salience
+    assert "falls from 1.00 to 0.20" in speed and "arrives no faster" in speed
+
+
+@pytest.mark.parametrize("value, se, expected", [
+    (-0.05, 0.005, "oxytocin lowers it (−5.0 points, give or take 0.5"),
+    (0.05, 0.005, "oxytocin raises it (+5.0 points"),
+    (0.01, 0.005, "too little to say, at this many readings, whether it lowers it or "
+                  "raises it"),
+    (0.0, 0.005, "changes it by 0.0 points"),
+])
+def test_the_direction_is_said_only_beyond_three_standard_errors(value, se, expected):
+    assert expected in change_sentence("A face", 0.5, 0.5 + value, Estimate(value, se))
+
+
+def test_the_verdict_is_a_direction_with_the_noise_rules_margin():
+    assert CHANGE_VERDICT.thresholds == (0.0,)
+    assert CHANGE_VERDICT.margin == 3.0
+    assert CHANGE_VERDICT.says(Estimate(-0.031, 0.01)) == "lowers it"
+    assert "too close" in CHANGE_VERDICT.says(Estimate(-0.029, 0.01))

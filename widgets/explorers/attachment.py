@@ -1,0 +1,307 @@
+"""Attachment styles as perceivers: a point on the anxiety × avoidance plane.
+
+Two controls place a person on the two dimensions of adult attachment,
+anxiety and avoidance (each standardised, −1 … +1, 0 average).
+:func:`widgets.models.attachment_profile` turns that point into a perceiver
+for the reading model (a starting expectation, a threshold, and a weight on
+oxytocin's boost to social salience); the left panel draws that perceiver's
+psychometric curve (the share of readings that come out friendly, against the
+face's intended expression) on placebo and on oxytocin; the right panel shows
+the three parameters the point sets, along the anxiety axis at the chosen
+avoidance.
+
+Oxytocin pulls two ways in the reading model, and nobody has measured either
+pull, so a third control offers the same three named regimes as the Tom and
+Mary explorer: the salience gain alone, the model's default pair, or the
+speed-up alone. The salience gain is scaled by the perceiver's weight (that is
+what the weight is for); the base gain of "salience wins" is 1.0, not the Tom
+and Mary explorer's 2.0, because the most vigilant corner of the plane has a
+weight of 1.8 and the reading model accepts gains up to 2 only.
+
+The readout compares oxytocin with placebo for a forming smile and a forming
+frown (intended ±0.5), on ``AttachmentExplorer.readings`` readings each, and
+says "lowers" or "raises" only when the change is at least three standard
+errors from zero (see :class:`~widgets.explorers.framework.Verdict`); the other
+points of the curves rest on 400 readings (a share's standard error is at most
+2.5 points there, enough for a chart). Every reading uses the same seed
+(common random numbers), so neighbouring faces and neighbouring points of the
+plane differ because the setting differs, not the noise; placebo curves,
+which do not depend on the regime, are computed once and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..models import Expression, Perceiver, attachment_profile, read_expression
+from ..models.interpretation import SALIENCE_GAIN, SPEEDUP
+from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
+
+#: Intended valences on the x axis (−1 hostile … +1 friendly), as in the faces explorer.
+VALENCES = np.round(np.linspace(-1.0, 1.0, 9), 10)
+#: How long the face takes to form [s]: readings made sooner are made on an
+#: inchoate (half-formed) expression.
+ONSET = 0.5
+#: The two faces the readout reports: a forming smile and a forming frown.
+SMILE = 0.5
+FROWN = -0.5
+SMILE_INDEX = int(np.flatnonzero(np.isclose(VALENCES, SMILE))[0])
+FROWN_INDEX = int(np.flatnonzero(np.isclose(VALENCES, FROWN))[0])
+#: Readings per point of the curves other than the two reported faces.
+CURVE_TRIALS = 400
+#: Oxytocin level compared with placebo: the model's largest effect.
+OXYTOCIN = 1.0
+
+#: Oxytocin's two pulls, as (name, base salience gain, speed-up). The gain a
+#: perceiver gets is the base gain × their social-salience weight. "Balanced"
+#: is the reading model's default pair.
+REGIMES = (
+    ("salience wins", 1.0, 0.0),
+    ("balanced", SALIENCE_GAIN, SPEEDUP),
+    ("speed wins", 0.0, 0.8),
+)
+
+#: The readout's verdict on oxytocin's change to a share: its direction, said
+#: only when the change is three standard errors away from zero. (A "barely
+#: changes" band of a few points would need several times more readings to be
+#: decided anywhere near its edges; the chapter asks about direction.)
+CHANGE_VERDICT = Verdict(thresholds=(0.0,), words=("lowers it", "raises it"))
+
+
+@lru_cache(maxsize=4096)
+def _friendly(bias: float, threshold: float, valence_index: int, oxytocin: float,
+              salience_gain: float, speedup: float, trials: int, seed: int) -> int:
+    """How many of ``trials`` readings of one face come out friendly.
+
+    The seed is the same for every face, perceiver and condition (common
+    random numbers): differences between points of a curve, between placebo
+    and oxytocin and between perceivers come from the setting, not from
+    redrawn noise, so the curves are smooth even at 400 readings a point.
+    """
+    readings = read_expression(
+        Perceiver(bias=bias, threshold=threshold),
+        Expression(float(VALENCES[valence_index]), onset=ONSET),
+        oxytocin=oxytocin, salience_gain=salience_gain, speedup=speedup,
+        n_trials=trials, seed=seed,
+    )
+    return int(np.count_nonzero(readings.choices == 1))
+
+
+def _number(value: float, decimals: int = 2) -> str:
+    """A signed number with a typographic minus ("−0.5" is read "minus"); 0 unsigned."""
+    if round(value, decimals) == 0:
+        return f"{0:.{decimals}f}"
+    return signed(value, decimals).replace("-", "\u2212")
+
+
+def _where(anxiety: float, avoidance: float) -> str:
+    """Where the point lies among the quadrants' names (labels, not types)."""
+    if anxiety == 0 and avoidance == 0:
+        return "the centre of the plane, where all four labelled quadrants meet"
+    if anxiety == 0 or avoidance == 0:
+        # On an axis: name the two quadrants the point lies between.
+        if anxiety == 0:
+            names = ("fearful", "dismissing") if avoidance > 0 else ("preoccupied", "secure")
+        else:
+            names = ("fearful", "preoccupied") if anxiety > 0 else ("dismissing", "secure")
+        return f"on the border between the regions labelled “{names[0]}” and “{names[1]}”"
+    style = attachment_profile(anxiety, avoidance).style
+    return f"in the region usually labelled “{style}”"
+
+
+def change_sentence(face: str, placebo: float, oxytocin: float, change: Estimate) -> str:
+    """One reported face: its shares, and the direction of the change if it survives the noise."""
+    amount = (f"{_number(100 * change.value, 1)} points, give or take "
+              f"{100 * change.se:.1f} for sampling noise")
+    low, high = CHANGE_VERDICT.span(change)
+    if low == high:
+        verdict = f"oxytocin {CHANGE_VERDICT.words[low]} ({amount})"
+    else:
+        verdict = (f"oxytocin changes it by {amount}: too little to say, at this many "
+                   f"readings, whether it {CHANGE_VERDICT.words[low]} or "
+                   f"{CHANGE_VERDICT.words[high]}")
+    return (f"{face} is read as friendly {100 * placebo:.0f} % of the time on placebo and "
+            f"{100 * oxytocin:.0f} % on oxytocin: {verdict}.")
+
+
+class AttachmentExplorer(Explorer):
+    """One perceiver, set by a point on the attachment plane, on placebo and oxytocin."""
+
+    name = "attachment-plane"
+    title = "Attachment as a perceiver: a point on the anxiety × avoidance plane"
+    slow = True
+    #: Readings of each reported face (the forming smile and the forming frown),
+    #: per condition: the change oxytocin makes then has a standard error of at
+    #: most about 0.65 points, so its direction is called for any change beyond
+    #: about 2 points.
+    readings = 12_000
+    seed = 0
+    controls = (
+        Control("anxiety", "Attachment anxiety (−1 low to +1 high)", -1, 1, 0.5, 0, "",
+                decimals=1, help="worry about rejection; 0 is average"),
+        Control("avoidance", "Attachment avoidance (−1 low to +1 high)", -1, 1, 0.5, 0, "",
+                decimals=1, help="discomfort with closeness; 0 is average"),
+        Control("regime", "Oxytocin's two pulls", 0, 2, 1, 1, "", decimals=0,
+                labels=tuple(name for name, _, _ in REGIMES),
+                help="salience wins: faces clearer (base gain 1.0 × the salience weight, "
+                     "no speed-up); balanced: base gain 0.3 and speed-up 0.3; speed "
+                     "wins: quicker, less evidence (no gain, speed-up 0.8)"),
+    )
+    panels = (
+        Panel(
+            title="Share of readings that are friendly",
+            x_label="intended expression (−1 hostile, +1 friendly)",
+            y_label="read as friendly (share)",
+            x_range=(-1, 1),
+            y_range=(0, 1),
+            lines=(
+                Line("valence", "placebo", "placebo", OKABE_ITO["blue"], dashed=True),
+                Line("valence", "oxytocin", "oxytocin", OKABE_ITO["vermillion"],
+                     markers=True),
+                Line("ends", "expectation", "expectation alone, (1 + bias)/2",
+                     OKABE_ITO["grey"]),
+            ),
+            references=((0.5, "chance"),),
+        ),
+        Panel(
+            title="What the point sets (at this avoidance)",
+            x_label="attachment anxiety (−1 low, +1 high)",
+            y_label="parameter value",
+            x_range=(-1, 1),
+            y_range=(-1, 2.5),
+            lines=(
+                Line("anxiety_axis", "bias_line", "bias (−1 hostile … +1 friendly)",
+                     OKABE_ITO["purple"]),
+                Line("anxiety_axis", "threshold_line", "threshold (evidence units)",
+                     OKABE_ITO["orange"], dashed=True),
+                Line("anxiety_axis", "salience_line", "salience weight (1 = average)",
+                     OKABE_ITO["green"]),
+                Line("cursor_x", "cursor_y", "this perceiver", OKABE_ITO["grey"],
+                     markers=True),
+            ),
+            references=((0, ""),),
+        ),
+    )
+    alt_text = (
+        "Left: for each intended expression from hostile to friendly, the share of "
+        "readings that come out friendly for the perceiver set by the two attachment "
+        "sliders, on placebo (dashed) and on oxytocin (solid with dots), with a flat grey "
+        "line at the share their expectation alone would give. Right: the perceiver's "
+        "starting expectation (bias), threshold and social-salience weight along the "
+        "anxiety axis at the chosen avoidance, with dots marking this perceiver's values."
+    )
+
+    def _curve(self, perceiver: Perceiver, oxytocin: float, salience_gain: float,
+               speedup: float) -> tuple[np.ndarray, Estimate, Estimate]:
+        """Share friendly at every valence, and the two reported faces' estimates."""
+        if oxytocin == 0:
+            # On placebo the pulls do nothing: one cache entry for every regime.
+            salience_gain = speedup = 0.0
+        shares, reported = [], {}
+        for i in range(len(VALENCES)):
+            trials = self.readings if i in (SMILE_INDEX, FROWN_INDEX) else CURVE_TRIALS
+            friendly = _friendly(perceiver.bias, perceiver.threshold, i, oxytocin,
+                                 salience_gain, speedup, trials, self.seed)
+            shares.append(friendly / trials)
+            if i in (SMILE_INDEX, FROWN_INDEX):
+                reported[i] = Estimate.share(friendly, trials)
+        return np.array(shares), reported[SMILE_INDEX], reported[FROWN_INDEX]
+
+    def compute(self, *, anxiety: float, avoidance: float, regime: float) -> dict[str, Any]:
+        profile = attachment_profile(anxiety, avoidance)
+        perceiver = profile.perceiver
+        _, base_gain, speedup = REGIMES[round(regime)]
+        salience_gain = base_gain * profile.social_salience
+        placebo, smile_placebo, frown_placebo = self._curve(perceiver, 0.0, 0.0, 0.0)
+        oxytocin, smile_oxytocin, frown_oxytocin = self._curve(
+            perceiver, OXYTOCIN, salience_gain, speedup)
+        # The mapping is linear in anxiety, so its two ends draw each line.
+        ends = [attachment_profile(a, avoidance) for a in (-1.0, 1.0)]
+        return {
+            "valence": VALENCES,
+            "placebo": placebo,
+            "oxytocin": oxytocin,
+            "ends": np.array([-1.0, 1.0]),
+            "expectation": np.full(2, (1.0 + perceiver.bias) / 2.0),
+            "anxiety_axis": np.array([-1.0, 1.0]),
+            "bias_line": np.array([p.perceiver.bias for p in ends]),
+            "threshold_line": np.array([p.perceiver.threshold for p in ends]),
+            "salience_line": np.array([p.social_salience for p in ends]),
+            "cursor_x": np.full(3, anxiety),
+            "cursor_y": np.array([perceiver.bias, perceiver.threshold,
+                                  profile.social_salience]),
+            "bias": perceiver.bias,
+            "threshold": perceiver.threshold,
+            "salience_weight": profile.social_salience,
+            "bound_oxytocin": perceiver.threshold * (1.0 - speedup * OXYTOCIN),
+            "gain_oxytocin": 1.0 + salience_gain * OXYTOCIN,
+            "smile": (smile_placebo.value, smile_oxytocin.value),
+            "frown": (frown_placebo.value, frown_oxytocin.value),
+            # The readout's comparisons, with their sampling errors.
+            "smile_change": smile_oxytocin - smile_placebo,
+            "frown_change": frown_oxytocin - frown_placebo,
+        }
+
+    def claims(self, values: Mapping[str, float],
+               results: Mapping[str, Any]) -> dict[str, tuple[Verdict, Estimate]]:
+        return {"smile_change": (CHANGE_VERDICT, results["smile_change"]),
+                "frown_change": (CHANGE_VERDICT, results["frown_change"])}
+
+    def describe(self, values: Mapping[str, float],
+                 results: Mapping[str, Any]) -> tuple[str, ...]:
+        anxiety, avoidance = values["anxiety"], values["avoidance"]
+        name = REGIMES[round(values["regime"])][0]
+        threshold, bound = results["threshold"], results["bound_oxytocin"]
+        faster = 100 * (results["gain_oxytocin"] - 1.0)
+        if bound < threshold:
+            bound_text = f"the evidence needed falls from {threshold:.2f} to {bound:.2f}"
+        else:
+            bound_text = f"the evidence needed stays at {threshold:.2f}"
+        if faster > 0:
+            gain_text = f"evidence about a face arrives {faster:.0f} % faster"
+        else:
+            gain_text = "evidence about a face arrives no faster"
+        return (
+            f"Anxiety {_number(anxiety, 1)}, avoidance {_number(avoidance, 1)}: "
+            f"{_where(anxiety, avoidance)}.",
+            f"The mapping gives this perceiver a starting expectation (bias) of "
+            f"{_number(results['bias'])} (−1 hostile, +1 friendly), a threshold of "
+            f"{threshold:.2f} evidence units (average 1.00) and a social-salience weight "
+            f"of {results['salience_weight']:.2f} (average 1.00).",
+            f"On oxytocin ({name}) {bound_text} and {gain_text}.",
+            change_sentence(f"A face forming a smile (intended {_number(SMILE, 1)})",
+                            *results["smile"], results["smile_change"]),
+            change_sentence(f"A face forming a frown (intended {_number(FROWN, 1)})",
+                            *results["frown"], results["frown_change"]),
+        )
+
+
+def direction_counts(explorer_class: type[AttachmentExplorer] = AttachmentExplorer,
+                     ) -> dict[str, dict[str, dict[str, int]]]:
+    """How many points of the plane get each verdict, per regime and per reported face.
+
+    ``counts[regime][face][word]``, with ``face`` "smile" or "frown" and
+    ``word`` one of the verdict's words or ``"too close to call"``. Runs the
+    model at every grid point (cached: after the explorer has been shown in the
+    same kernel this costs nothing).
+    """
+    explorer = explorer_class()
+    anxieties, avoidances, regimes = (c.grid for c in explorer_class.controls)
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for regime in regimes:
+        name = REGIMES[round(regime)][0]
+        counts[name] = {face: dict.fromkeys((*CHANGE_VERDICT.words, "too close to call"), 0)
+                        for face in ("smile", "frown")}
+        for anxiety in anxieties:
+            for avoidance in avoidances:
+                results = explorer.compute(anxiety=float(anxiety), avoidance=float(avoidance),
+                                           regime=float(regime))
+                for face in ("smile", "frown"):
+                    low, high = CHANGE_VERDICT.span(results[f"{face}_change"])
+                    word = CHANGE_VERDICT.words[low] if low == high else "too close to call"
+                    counts[name][face][word] += 1
+    return counts
