@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from widgets.models import Expression, Perceiver, Readings, read_expression
+from widgets.models import Expression, Perceiver, Readings, evidence_paths, read_expression
 
 
 def _se_proportion(p: float, n: int) -> float:
@@ -336,3 +336,207 @@ def test_read_expression_checks_argument_types():
         read_expression(0.5, Expression(0.5))
     with pytest.raises(TypeError, match="expression"):
         read_expression(Perceiver(), 0.5)
+
+
+# --- a neutral face read with a small bound while the face forms -------------------------
+
+
+@pytest.mark.parametrize(
+    ("threshold", "bias", "onset", "oxytocin", "speedup"),
+    [(0.2, 0.0, 0.5, 0.0, 0.3), (0.3, -0.4, 1.5, 0.0, 0.3), (1.0, 0.4, 0.5, 1.0, 0.8),
+     (0.5, -0.4, 1.0, 1.0, 0.8)],
+)
+def test_zero_valence_with_an_onset_is_still_gamblers_ruin(threshold, bias, onset, oxytocin,
+                                                           speedup):
+    # With no drift the onset changes nothing, whatever the bound: the walk is a
+    # driftless Brownian motion from bias·a. (A first step spanning the whole
+    # onset once broke the two-bound condition here and favoured "friendly".)
+    n = 20_000
+    readings = read_expression(Perceiver(bias=bias, threshold=threshold), Expression(0.0, onset),
+                               oxytocin=oxytocin, speedup=speedup, n_trials=n, seed=5,
+                               max_time=30.0)
+    bound = threshold * (1 - speedup * oxytocin)
+    x0 = bias * bound
+    expected = (1 + bias) / 2
+    assert readings.p_undecided == 0
+    assert abs(readings.p_friendly - expected) < 4 * _se_proportion(expected, n)
+    # Mean exit time (a² − x0²)/σ², plus half a clock tick for the rounding up.
+    assert readings.mean_time == pytest.approx(bound**2 - x0**2 + 0.0005, rel=0.04)
+
+
+# --- evidence paths: the same law as read_expression, drawn as lines ---------------------
+
+
+def _ramp_area(t: float, onset: float) -> float:
+    """∫0^t min(1, s/onset) ds, written out here."""
+    if onset == 0 or t >= onset:
+        return t - onset / 2
+    return t * t / (2 * onset)
+
+
+@pytest.mark.parametrize(
+    ("valence", "bias", "onset", "oxytocin", "salience_gain", "speedup", "threshold"),
+    [
+        (0.5, -0.4, 0.5, 0.0, 0.3, 0.3, 1.0),
+        (0.5, -0.4, 0.5, 1.0, 2.0, 0.0, 1.0),
+        (-0.7, 0.3, 1.0, 1.0, 0.0, 0.6, 1.0),
+        (0.0, 0.4, 0.5, 1.0, 1.0, 0.4, 1.5),
+        (1.0, 0.0, 0.0, 0.5, 0.3, 0.3, 0.6),
+    ],
+)
+def test_paths_have_the_law_of_read_expression(valence, bias, onset, oxytocin, salience_gain,
+                                               speedup, threshold):
+    n_paths, n_reads = 10_000, 40_000
+    common = dict(oxytocin=oxytocin, salience_gain=salience_gain, speedup=speedup)
+    perceiver, expression = Perceiver(bias=bias, threshold=threshold), Expression(valence, onset)
+    paths = evidence_paths(perceiver, expression, n_paths=n_paths, seed=21, **common)
+    reads = read_expression(perceiver, expression, n_trials=n_reads, seed=22, **common)
+    assert paths.bound == reads.bound and paths.drift_gain == reads.drift_gain
+
+    def close(a: float, b: float) -> bool:
+        p = (a * n_paths + b * n_reads) / (n_paths + n_reads)
+        se = math.sqrt(max(p * (1 - p), 1e-12) * (1 / n_paths + 1 / n_reads))
+        return abs(a - b) < 4 * se + 1e-4
+
+    for choice in (1, -1, 0):
+        assert close(np.mean(paths.choices == choice), np.mean(reads.choices == choice)), choice
+    # The whole distribution of decision times, through each choice's CDF at the
+    # quartiles of read_expression's times.
+    quartiles = np.quantile(reads.times[reads.choices != 0], [0.25, 0.5, 0.75])
+    for choice in (1, -1):
+        for t in quartiles:
+            by_paths = np.mean((paths.choices == choice) & (paths.times <= t))
+            by_reads = np.mean((reads.choices == choice) & (reads.times <= t))
+            assert close(by_paths, by_reads), (choice, t)
+    decided_p, decided_r = paths.times[paths.choices != 0], reads.times[reads.choices != 0]
+    se = math.sqrt(decided_p.var() / decided_p.size + decided_r.var() / decided_r.size)
+    assert abs(decided_p.mean() - decided_r.mean()) < 4 * se
+
+
+@pytest.mark.parametrize(
+    ("valence", "bias", "onset", "oxytocin", "threshold", "max_time"),
+    [(0.5, -0.4, 0.5, 1.0, 1.0, 5.0), (-1.0, 0.6, 0.0, 0.0, 0.4, 5.0),
+     (0.2, 0.0, 1.0, 0.0, 3.0, 0.73)],
+)
+def test_paths_start_at_the_bias_stay_inside_and_end_on_the_bound_they_report(
+        valence, bias, onset, oxytocin, threshold, max_time):
+    paths = evidence_paths(Perceiver(bias=bias, threshold=threshold), Expression(valence, onset),
+                           oxytocin=oxytocin, speedup=0.5, n_paths=300, seed=3,
+                           sample_every=0.05, max_time=max_time)
+    bound = threshold * (1 - 0.5 * oxytocin)
+    assert paths.bound == pytest.approx(bound)
+    assert paths.start == pytest.approx(bias * bound)
+    assert np.all(paths.evidence[:, 0] == paths.start)
+    expected_grid = 0.05 * np.arange(math.floor(max_time / 0.05 + 1e-9) + 1)
+    np.testing.assert_allclose(paths.sample_times, expected_grid, atol=1e-12)
+    finite = np.isfinite(paths.evidence)
+    assert np.all(np.abs(paths.evidence[finite]) < bound)
+    decided = paths.choices != 0
+    assert np.array_equal(np.isnan(paths.times), ~decided)
+    ticks = paths.times[decided] / 0.001
+    np.testing.assert_allclose(ticks, np.round(ticks), atol=1e-6)  # rounded up to dt
+    for i in range(paths.n_paths):
+        t, x = paths.path(i)
+        assert t[0] == 0 and x[0] == pytest.approx(paths.start)
+        assert np.all(np.diff(t) > 0)
+        if decided[i]:
+            assert (t[-1], x[-1]) == (paths.times[i], paths.choices[i] * paths.bound)
+            assert np.all(np.abs(x[:-1]) < bound)
+            # Evidence is kept at the sample times before the decision (which lies
+            # within one clock tick, dt = 0.001 s, before the reported time), not after.
+            assert np.all(finite[i, paths.sample_times < paths.times[i] - 0.001 - 1e-12])
+            assert not np.any(finite[i, paths.sample_times >= paths.times[i]])
+        else:
+            assert np.all(finite[i]) and t[-1] == paths.sample_times[-1]
+    if max_time < 1:
+        assert (~decided).any()  # a high bound and a short deadline leave some undecided
+
+
+def test_paths_on_placebo_and_oxytocin_share_their_noise():
+    perceiver, face = Perceiver(bias=0.0, threshold=1.5), Expression(0.6, onset=0.5)
+    placebo = evidence_paths(perceiver, face, n_paths=50, seed=8)
+    # Pulls of zero: oxytocin is placebo, draw for draw.
+    same = evidence_paths(perceiver, face, oxytocin=1.0, salience_gain=0.0, speedup=0.0,
+                          n_paths=50, seed=8)
+    np.testing.assert_array_equal(placebo.evidence, same.evidence)
+    np.testing.assert_array_equal(placebo.times, same.times)
+    # A gain alone adds exactly gain·valence·∫ramp while neither has decided.
+    gain = evidence_paths(perceiver, face, oxytocin=1.0, salience_gain=1.5, speedup=0.0,
+                          n_paths=50, seed=8)
+    both = np.isfinite(placebo.evidence) & np.isfinite(gain.evidence)
+    shift = np.array([1.5 * 0.6 * _ramp_area(t, 0.5) for t in placebo.sample_times])
+    difference = gain.evidence - placebo.evidence
+    assert both[:, 3:].any()
+    np.testing.assert_allclose(difference[both], np.broadcast_to(shift, both.shape)[both],
+                               atol=1e-9)
+    # A speed-up alone (bias 0.5) moves only the start: bias·a·(1 − speedup) vs bias·a.
+    biased = Perceiver(bias=0.5, threshold=1.5)
+    slow = evidence_paths(biased, face, n_paths=50, seed=8)
+    fast = evidence_paths(biased, face, oxytocin=1.0, salience_gain=0.0, speedup=0.4,
+                          n_paths=50, seed=8)
+    both = np.isfinite(slow.evidence) & np.isfinite(fast.evidence)
+    np.testing.assert_allclose((fast.evidence - slow.evidence)[both], 0.5 * 1.5 * (0.6 - 1),
+                               atol=1e-9)
+
+
+def test_paths_far_from_the_bounds_are_brownian_motion_with_the_ramp_drift():
+    # A bound 10 noise-widths away is never reached: x(t) is normal with mean
+    # x0 + g·v·∫ramp and variance σ²t, exactly, at every sample time.
+    n, noise, valence, onset, bias, gain = 20_000, 0.2, 0.8, 0.5, 0.1, 1.5
+    paths = evidence_paths(Perceiver(bias=bias, threshold=3.0, noise=noise),
+                           Expression(valence, onset), oxytocin=1.0, salience_gain=0.5,
+                           speedup=0.0, n_paths=n, seed=4, sample_every=0.25, max_time=1.0)
+    assert np.all(paths.choices == 0)
+    for k, t in enumerate(paths.sample_times[1:], start=1):
+        x = paths.evidence[:, k]
+        mean = bias * 3.0 + gain * valence * _ramp_area(t, onset)
+        variance = noise**2 * t
+        assert abs(x.mean() - mean) < 4 * math.sqrt(variance / n)
+        assert abs(x.var() - variance) < 4 * variance * math.sqrt(2 / (n - 1))
+
+
+@pytest.mark.parametrize("bias", [-1.0, 1.0])
+def test_paths_with_a_bias_on_a_bound_decide_at_once(bias):
+    paths = evidence_paths(Perceiver(bias=bias), Expression(0.5), n_paths=3, seed=1)
+    assert np.all(paths.choices == bias) and np.all(paths.times == 0)
+    t, x = paths.path(2)
+    assert list(t) == [0.0] and list(x) == [bias * paths.bound]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("oxytocin", 1.2, ValueError),
+        ("n_paths", 0, ValueError),
+        ("n_paths", 100_001, ValueError),
+        ("n_paths", 5.0, TypeError),
+        ("sample_every", 0.0, ValueError),
+        ("sample_every", 2.0, ValueError),
+        ("dt", 0.02, ValueError),
+        ("max_time", 0.0, ValueError),
+        ("max_time", 61.0, ValueError),
+        ("salience_gain", 2.5, ValueError),
+        ("speedup", 0.9, ValueError),
+        ("speedup", math.nan, ValueError),
+        ("seed", -1, ValueError),
+    ],
+)
+def test_evidence_paths_rejects_bad_input(name, value, error):
+    with pytest.raises(error, match=name) as caught:
+        evidence_paths(Perceiver(), Expression(0.5), **{name: value})
+    if error is ValueError and name != "seed":
+        assert "allowed range" in str(caught.value)
+        if not (isinstance(value, float) and math.isnan(value)):
+            assert f"{value!r}" in str(caught.value) or f"{value:g}" in str(caught.value)
+
+
+def test_evidence_paths_refuses_more_values_than_it_may_store_and_bad_indices():
+    with pytest.raises(ValueError, match=r"n_paths = 100000 .*allowed range"):
+        evidence_paths(Perceiver(), Expression(0.5), n_paths=100_000, sample_every=0.001)
+    with pytest.raises(TypeError, match="perceiver"):
+        evidence_paths(Expression(0.5), Expression(0.5))
+    paths = evidence_paths(Perceiver(), Expression(0.5), n_paths=5, seed=0)
+    with pytest.raises(ValueError, match=r"index = 5 .*\[0, 4\]"):
+        paths.path(5)
+    with pytest.raises(ValueError):
+        paths.evidence[0, 0] = 1.0  # read-only

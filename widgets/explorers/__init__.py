@@ -1,19 +1,30 @@
 """Explorers: the views that put the models in front of readers (live and static)."""
 
+from .attachment import AttachmentExplorer
+from .attention import AttentionExplorer
 from .faces import FacesExplorer
 from .framework import Control, Explorer, Line, Panel, building_static_site
 from .hormesis import HormesisExplorer
+from .literature import LiteratureExplorer
+from .paths import PathsExplorer
+from .service_trace import ServiceTraceExplorer
 from .tom_and_mary import TomAndMaryExplorer
 
 #: Every explorer in the book; tests and benchmarks iterate over this.
-ALL_EXPLORERS = (HormesisExplorer, FacesExplorer, TomAndMaryExplorer)
+ALL_EXPLORERS = (HormesisExplorer, FacesExplorer, TomAndMaryExplorer, AttentionExplorer,
+                 AttachmentExplorer, ServiceTraceExplorer, LiteratureExplorer, PathsExplorer)
 
 #: Where each explorer is tested in the built site (its chapter, else the gallery).
 #: Every explorer also appears on the gallery page.
 EXPLORER_PAGES = {
     "hormesis": "chapters/hormesis.html",
-    "reading-faces": "chapters/explorer-gallery.html",
-    "tom-and-mary": "chapters/explorer-gallery.html",
+    "reading-faces": "chapters/reading-faces.html",
+    "forming-face": "chapters/reading-faces.html",
+    "tom-and-mary": "chapters/tom-and-mary.html",
+    "attention-budget": "chapters/attention.html",
+    "attachment-plane": "chapters/attachment.html",
+    "one-service": "chapters/tom-and-mary.html",
+    "literature": "chapters/evidence.html",
 }
 
 __all__ = [
@@ -24,7 +35,12 @@ __all__ = [
     "Line",
     "Panel",
     "building_static_site",
+    "AttachmentExplorer",
+    "AttentionExplorer",
     "FacesExplorer",
     "HormesisExplorer",
+    "LiteratureExplorer",
+    "PathsExplorer",
+    "ServiceTraceExplorer",
     "TomAndMaryExplorer",
 ]

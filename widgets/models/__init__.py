@@ -33,13 +33,16 @@ from .attention import (
     simulate_detection,
 )
 from .dose_response import MAX_DOSE, BrainCousens, context_effect
-from .encounters import Service, simulate_service
+from .encounters import Service, ServiceTrace, simulate_service, trace_service
 from .interpretation import (
+    MAX_PATH_VALUES,
     SALIENCE_GAIN,
     SPEEDUP,
+    EvidencePaths,
     Expression,
     Perceiver,
     Readings,
+    evidence_paths,
     read_expression,
 )
 from .studies import Literature, simulate_literature
@@ -63,11 +66,16 @@ __all__ = [
     "Expression",
     "Readings",
     "read_expression",
+    "EvidencePaths",
+    "evidence_paths",
+    "MAX_PATH_VALUES",
     "SALIENCE_GAIN",
     "SPEEDUP",
     # encounters
     "Service",
+    "ServiceTrace",
     "simulate_service",
+    "trace_service",
     # studies
     "Literature",
     "simulate_literature",

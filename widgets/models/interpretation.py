@@ -41,13 +41,23 @@ hostile); a trial that reaches neither by ``max_time`` is *undecided*.
       g = 1 + \text{salience\_gain}\cdot o .
 
   ``salience_gain`` (default :data:`SALIENCE_GAIN` = 0.3) makes the face more
-  salient, so evidence about it accumulates faster; 0.3 keeps the gain in
-  sensitivity small, the size of oxytocin's meta-analytic effect on emotion
-  recognition (Hedges g ≈ 0.29, shahrestani2013impact). ``speedup`` (default
+  salient, so evidence about it accumulates faster (the drift is 30 % faster
+  at oxytocin 1). 0.3 is a modelling choice meant to be *small*, as oxytocin's
+  meta-analytic effect on emotion recognition is small (Hedges g ≈ 0.29,
+  shahrestani2013impact); it is not converted from that number. The two are
+  in different units: the gain multiplies a rate (evidence per second within
+  one reading), while g is a standardised difference between groups'
+  recognition scores (in units of the spread between people), and none of
+  the book's sources estimates oxytocin's effect on a drift rate. ``speedup`` (default
   :data:`SPEEDUP` = 0.3) lowers the bound, so readings come sooner, before the
   face has formed, and the starting expectation weighs more. No study has
   estimated an oxytocin effect on a diffusion bound; 0.3 is a modelling choice
-  of the same size as the gain, so that neither pull wins by construction.
+  of the same size as the gain. Equal sizes are not a tie: for a formed face
+  (onset 0, no deadline) the choice probabilities depend only on the bias and
+  :math:`g v a / \sigma^2`, so oxytocin makes readings more accurate exactly
+  when :math:`(1 + \text{salience\_gain}\cdot o)(1 - \text{speedup}\cdot o) > 1`,
+  and at the defaults (1.3 × 0.7 = 0.91) the speed-up wins slightly; while a
+  face forms it wins more easily.
   Earlier, less accurate calls are what anxious attachment looks like in
   perception of forming expressions (fraley2006adult: only its title and
   abstract have been verified, so it is not yet in the book's bibliography).
@@ -113,6 +123,13 @@ about :math:`0.58\,\sigma\sqrt{\Delta t}`. Here instead:
    within 0.1 %. (Steps never go below ``MIN_STEP``, 1 ns, which only a
    sub-nanosecond ``max_time`` would reach.)
 
+**Evidence paths** (:func:`evidence_paths`): the same walk, kept for a few
+readings so that they can be drawn. Its internal steps are shorter (chosen for
+the worst case over every oxytocin setting, so that placebo and oxytocin can
+share their random numbers) and divide a regular sampling grid; steps 1–4 are
+unchanged, so the choices and decision times have the same law as
+:func:`read_expression`'s (the tests compare the two).
+
 Arithmetic is float64 (with so few steps, float32 would save nothing worth
 its rounding). Trials leave the computation as soon as they decide.
 
@@ -136,12 +153,19 @@ __all__ = [
     "Expression",
     "Readings",
     "read_expression",
+    "EvidencePaths",
+    "evidence_paths",
+    "MAX_PATH_VALUES",
     "SALIENCE_GAIN",
     "SPEEDUP",
 ]
 
-#: Gain on the drift per unit of oxytocin (g = 1 + SALIENCE_GAIN·oxytocin);
-#: small, like oxytocin's effect on emotion recognition (shahrestani2013impact).
+#: Gain on the drift per unit of oxytocin (g = 1 + SALIENCE_GAIN·oxytocin). A
+#: modelling choice meant to be small, as oxytocin's effect on emotion
+#: recognition is small (Hedges g ≈ 0.29, shahrestani2013impact), but not
+#: converted from it: the gain scales a rate of evidence within one reading, g
+#: is a standardised difference between groups' scores (different units), and
+#: none of the book's sources estimates an oxytocin effect on a drift rate.
 SALIENCE_GAIN = 0.3
 #: Fractional lowering of the bound per unit of oxytocin; a modelling choice
 #: of the same size as the gain (no study has estimated it).
@@ -270,6 +294,68 @@ class Readings:
         return float(self.times[decided].mean())
 
 
+@dataclass(frozen=True, eq=False)
+class EvidencePaths:
+    """A few readings of one expression, with the evidence sampled as it accumulates.
+
+    sample_times : numpy.ndarray of float64, shape (n_samples,)
+        The regular sampling grid [s]: 0, ``sample_every``, 2·``sample_every``, …
+        up to ``max_time``.
+    evidence : numpy.ndarray of float64, shape (n_paths, n_samples)
+        The evidence of each reading at each sample time [evidence units],
+        starting at ``start``, while the reading is undecided; nan at every
+        sample time after it reached a bound.
+    choices : numpy.ndarray of int8, shape (n_paths,)
+        +1 friendly, −1 hostile, 0 undecided by ``max_time``, as in :class:`Readings`.
+    times : numpy.ndarray of float64, shape (n_paths,)
+        Decision times [s], rounded up to a multiple of ``dt`` as in
+        :class:`Readings`; nan exactly where undecided.
+    bound : float
+        The effective bound a = threshold·(1 − speedup·oxytocin) [evidence units].
+    drift_gain : float
+        The gain g = 1 + salience_gain·oxytocin [dimensionless].
+    start : float
+        Where every path starts, bias·a [evidence units].
+
+    :meth:`path` gives one reading as a line to draw. The arrays are read-only.
+    """
+
+    sample_times: np.ndarray
+    evidence: np.ndarray
+    choices: np.ndarray
+    times: np.ndarray
+    bound: float
+    drift_gain: float
+    start: float
+
+    def __post_init__(self) -> None:
+        for array in (self.sample_times, self.evidence, self.choices, self.times):
+            array.setflags(write=False)
+
+    @property
+    def n_paths(self) -> int:
+        """Number of readings."""
+        return int(self.choices.size)
+
+    def path(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(time [s], evidence) of reading ``index``, ending where it ended.
+
+        The samples made before the decision, then the decision itself: the
+        point (decision time, ±bound). An undecided reading ends at its last
+        sample. A reading decided at time 0 (a bias of ±1) is the one point
+        (0, ±bound).
+        """
+        index = check_int("index", index, 0, self.n_paths - 1)
+        values = self.evidence[index]
+        time = self.times[index]
+        if self.choices[index] == 0:
+            keep = np.isfinite(values)
+            return self.sample_times[keep].copy(), values[keep].copy()
+        keep = np.isfinite(values) & (self.sample_times < time)
+        return (np.append(self.sample_times[keep], time),
+                np.append(values[keep], self.choices[index] * self.bound))
+
+
 def read_expression(
     perceiver: Perceiver,
     expression: Expression,
@@ -335,6 +421,175 @@ def read_expression(
     return Readings(choices=choices, times=times, bound=bound, drift_gain=gain)
 
 
+#: evidence_paths stores at most this many sampled values (paths × samples).
+MAX_PATH_VALUES = 10_000_000
+# The largest salience gain and speed-up any function here accepts: the paths'
+# internal step is chosen for the worst case over them (see evidence_paths).
+_GAIN_LIMIT = 2.0
+_SPEEDUP_LIMIT = 0.8
+# Random numbers drawn at once, at most (paths × internal steps), to bound memory.
+_CHUNK = 1 << 20
+
+
+def evidence_paths(
+    perceiver: Perceiver,
+    expression: Expression,
+    *,
+    oxytocin: float = 0.0,
+    n_paths: int = 5,
+    seed: int | None = None,
+    sample_every: float = 0.05,
+    dt: float = DT,
+    max_time: float = MAX_TIME,
+    salience_gain: float = SALIENCE_GAIN,
+    speedup: float = SPEEDUP,
+) -> EvidencePaths:
+    r"""Simulate ``n_paths`` readings of ``expression`` and keep their evidence over time.
+
+    The same model and the same law as :func:`read_expression` (exact Gaussian
+    increments, the Brownian-bridge crossing check and the exact crossing time
+    within a step; see the module docstring), with the evidence also recorded
+    on a regular grid every ``sample_every`` seconds. Each path stops at the
+    bound it reaches.
+
+    perceiver, expression, oxytocin, seed, dt, max_time, salience_gain, speedup
+        As in :func:`read_expression` (same meanings, units and ranges).
+    n_paths : int
+        Number of readings, in [1, 100 000]. Default 5.
+    sample_every : float
+        Spacing of the sampling grid [s], in [0.001, 1]. Default 0.05. The
+        paths × samples stored must not exceed :data:`MAX_PATH_VALUES`.
+
+    **Common random numbers.** The internal step is chosen for the worst case
+    over every oxytocin level, salience gain and speed-up the model accepts (a
+    bound of threshold·(1 − 0.8) and a gain of 3 in the step conditions of the
+    module docstring), so it depends only on the threshold, noise, valence and
+    onset, and is then shortened to divide ``sample_every`` evenly. Every step
+    draws one normal and one uniform number per path (decided or not), and
+    each path's crossing time uses two numbers drawn before the walk. So two
+    calls with the same seed that differ only in ``oxytocin``,
+    ``salience_gain`` or ``speedup`` drive their paths with the same noise: a
+    reader can watch the same readings on placebo and on oxytocin. Before
+    either reading decides, the two differ by exactly
+    :math:`(g_1 - g_0)\,v \int_0^t \min(1, s/T_\text{onset})\,ds` plus the
+    difference of their starts.
+
+    The shorter step costs time in proportion to (noise / threshold)²; the
+    function is meant for a few paths to draw (use :func:`read_expression` for
+    many readings).
+    """
+    _check_type("perceiver", perceiver, Perceiver)
+    _check_type("expression", expression, Expression)
+    oxytocin = check_real("oxytocin", oxytocin, 0.0, 1.0)
+    n_paths = check_int("n_paths", n_paths, 1, 100_000)
+    sample_every = check_real("sample_every", sample_every, 0.001, 1.0)
+    dt = check_real("dt", dt, 0.0, 0.01, low_open=True)
+    max_time = check_real("max_time", max_time, 0.0, 60.0, low_open=True)
+    salience_gain = check_real("salience_gain", salience_gain, 0.0, _GAIN_LIMIT)
+    speedup = check_real("speedup", speedup, 0.0, _SPEEDUP_LIMIT)
+    n_samples = math.floor(max_time / sample_every + 1e-9) + 1
+    if n_paths * n_samples > MAX_PATH_VALUES:
+        raise ValueError(
+            f"n_paths = {n_paths} with {n_samples} samples each (max_time / sample_every "
+            f"+ 1) would store {n_paths * n_samples} values; the allowed range is "
+            f"n_paths × samples ≤ {MAX_PATH_VALUES}: use fewer paths, a larger "
+            f"sample_every or a shorter max_time"
+        )
+    rng = make_rng(seed)
+
+    bound, gain = _effective_bound_and_gain(
+        perceiver.threshold, oxytocin, salience_gain=salience_gain, speedup=speedup
+    )
+    noise, onset = perceiver.noise, expression.onset
+    start = perceiver.bias * bound
+    drift = gain * expression.valence
+    sample_times = np.round(sample_every * np.arange(n_samples), 12)
+    evidence = np.full((n_paths, n_samples), np.nan)
+    evidence[:, 0] = start
+    choices = np.zeros(n_paths, dtype=np.int8)
+    times = np.full(n_paths, np.nan)
+    if abs(start) >= bound:  # a bias of ±1: decided before any evidence
+        choices[:] = 1 if start > 0 else -1
+        times[:] = 0.0
+        return EvidencePaths(sample_times, evidence, choices, times, bound, gain, start)
+
+    # The worst-case step (see the docstring), the same for placebo and oxytocin.
+    worst_bound = perceiver.threshold * (1.0 - _SPEEDUP_LIMIT)
+    flat, ramp = _internal_steps(
+        worst_bound, noise, onset, (1.0 + _GAIN_LIMIT) * abs(expression.valence)
+    )
+    longest_step = min(flat, ramp) if ramp > 0.0 else flat
+    # Crossing times within a step: two numbers per path, drawn before the walk.
+    crossing_normal = rng.standard_normal(n_paths)
+    crossing_uniform = rng.random(n_paths)
+
+    x = np.full(n_paths, start)
+    active = np.ones(n_paths, dtype=bool)
+    interval_ends = [*sample_times[1:]]
+    if not interval_ends or interval_ends[-1] < max_time * (1.0 - 1e-12):
+        interval_ends.append(max_time)  # the walk goes on to the deadline
+    t_begin = 0.0
+    for k, t_end in enumerate(interval_ends):
+        length = t_end - t_begin
+        substeps = max(1, math.ceil(length / longest_step - 1e-9))
+        h = max(length / substeps, MIN_STEP)
+        scale = 2.0 / (noise * noise * h)
+        chunk = max(1, min(substeps, _CHUNK // n_paths))
+        for first in range(0, substeps, chunk):
+            size = min(chunk, substeps - first)
+            edges = t_begin + h * np.arange(first, first + size + 1)
+            pushes = drift * _ramp_integrals(edges, onset)
+            # Drawn for every path, decided or not, so that the streams of two
+            # calls stay aligned; used for the undecided ones only.
+            normals = rng.standard_normal((n_paths, size))
+            uniforms = rng.random((n_paths, size))
+            walking = np.flatnonzero(active)
+            steps = pushes + noise * math.sqrt(h) * normals[walking]
+            ends = x[walking, None] + np.cumsum(steps, axis=1)
+            begins = np.concatenate([x[walking, None], ends[:, :-1]], axis=1)
+            up0, up1 = bound - begins, bound - ends
+            low0, low1 = bound + begins, bound + ends
+            # As in _diffuse; distances clipped at 0 only matter after a path's
+            # first crossing, which is all that is used.
+            p_up = np.exp(-scale * np.maximum(up0, 0.0) * np.maximum(up1, 0.0))
+            p_low = np.exp(-scale * np.maximum(low0, 0.0) * np.maximum(low1, 0.0))
+            u = uniforms[walking]
+            hit_up = u < p_up
+            hit = hit_up | (u < p_up + p_low)
+            rows = np.flatnonzero(hit.any(axis=1))
+            if rows.size:
+                j = np.argmax(hit[rows], axis=1)
+                up = hit_up[rows, j]
+                gap0 = np.where(up, up0[rows, j], low0[rows, j]) / noise
+                gap1 = np.abs(np.where(up, up1[rows, j], low1[rows, j])) / noise
+                deciding = walking[rows]
+                fraction = _hitting_fraction_from_draws(
+                    gap0, gap1, h, crossing_normal[deciding], crossing_uniform[deciding]
+                )
+                tau = edges[j] + h * fraction
+                times[deciding] = np.minimum(tau + np.remainder(-tau, dt), max_time)
+                choices[deciding] = np.where(up, 1, -1)
+                active[deciding] = False
+            x[walking] = ends[:, -1]
+            if not active.any():
+                break
+        if k + 1 < n_samples:
+            evidence[active, k + 1] = x[active]
+        if not active.any():
+            break
+        t_begin = t_end
+    return EvidencePaths(sample_times, evidence, choices, times, bound, gain, start)
+
+
+def _ramp_integrals(edges: np.ndarray, onset: float) -> np.ndarray:
+    """∫ min(1, t/onset) dt over each interval between consecutive ``edges`` [s]."""
+    if onset == 0.0:
+        return np.diff(edges)
+    antiderivative = np.where(edges <= onset, edges * edges / (2.0 * onset),
+                              edges - onset / 2.0)
+    return np.diff(antiderivative)
+
+
 def _effective_bound_and_gain(
     threshold: float, oxytocin: float, *, salience_gain: float, speedup: float
 ) -> tuple[float, float]:
@@ -384,7 +639,10 @@ def _diffuse(
         return choices, times
 
     flat_step, ramp_step = _internal_steps(bound, noise, onset, float(np.max(np.abs(mu))))
-    ramp_end = min(onset, max_time)
+    # A ramp with no steps of its own (no drift, or an onset too short to matter)
+    # is walked in ordinary steps from time 0: a first step spanning the whole
+    # onset would break the two-bound condition (σ√h ≤ a/3) and favour "friendly".
+    ramp_end = min(onset, max_time) if ramp_step > 0.0 else 0.0
     n_ramp = math.ceil(ramp_end / ramp_step - 1e-9) if ramp_step > 0.0 else 0
     k = 0
     t0 = 0.0
@@ -477,11 +735,18 @@ def _bridge_hitting_fraction(
     accepted with probability μ/(μ + x) = c/(c + x d), else μ²/x.
     """
     nu = rng.standard_normal(c.size)
+    u = rng.random(c.size)
+    return _hitting_fraction_from_draws(c, d, h, nu, u)
+
+
+def _hitting_fraction_from_draws(
+    c: np.ndarray, d: np.ndarray, h: float, nu: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    """:func:`_bridge_hitting_fraction` given its draws: ``nu`` standard normal, ``u`` uniform."""
     y = np.maximum(nu * nu, 1e-12)
     lam = c * c / h
     z = 4.0 * c * d / (h * y)
     s = (4.0 * lam / y) / (1.0 + np.sqrt(1.0 + z)) ** 2
-    u = rng.random(c.size)
     reject = u * (c + s * d) > c
     if reject.any():
         s[reject] = (c[reject] / d[reject]) ** 2 / s[reject]
