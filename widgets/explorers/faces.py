@@ -77,12 +77,13 @@ class FacesExplorer(Explorer):
     title = "Reading a face as it forms: Tom and Mary, placebo and oxytocin"
     slow = True
     controls = (
-        Control("threshold", "Evidence needed to decide", 0.5, 2.5, 1.0, 1.5, "", decimals=1,
-                help="the perceiver's threshold on placebo (evidence units)"),
-        Control("onset", "Time for the face to form", 0, 1.5, 0.5, 0.5, "s", decimals=1),
-        Control("salience_gain", "Oxytocin's salience gain", 0, 2, 0.5, 0.5, "",
+        Control("threshold", "Evidence needed to decide (0.5 to 2.5)", 0.5, 2.5, 1.0, 1.5, "",
+                decimals=1, help="the perceiver's threshold on placebo (evidence units)"),
+        Control("onset", "Time for the face to form (0 to 1.5 s)", 0, 1.5, 0.5, 0.5, "s",
+                decimals=1),
+        Control("salience_gain", "Oxytocin's salience gain (0 to 2)", 0, 2, 0.5, 0.5, "",
                 decimals=1, help="how much clearer oxytocin makes the face"),
-        Control("speedup", "Oxytocin's speed-up", 0, 0.8, 0.2, 0.4, "", decimals=1,
+        Control("speedup", "Oxytocin's speed-up (0 to 0.8)", 0, 0.8, 0.2, 0.4, "", decimals=1,
                 help="how much oxytocin lowers the evidence needed to decide"),
     )
     panels = (
