@@ -224,3 +224,21 @@ def test_a_grid_shown_on_two_pages_is_computed_once_per_build(monkeypatch, tmp_p
     # Another number of readings is another grid, not the kept one.
     with pytest.raises(AssertionError, match="ran again"):
         other.static_payload()
+
+
+def test_grid_results_are_the_model_at_every_grid_point_and_kept(monkeypatch, tmp_path):
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    results = HormesisExplorer().grid_results()
+    assert len(results) == HormesisExplorer().grid_points()
+    rng = np.random.default_rng(3)
+    for point in rng.choice(len(results), size=5, replace=False):
+        key = list(results)[point]
+        values = dict(zip([c.name for c in HormesisExplorer.controls], key, strict=True))
+        fresh = HormesisExplorer(**values).results
+        for name, value in fresh.items():
+            np.testing.assert_allclose(results[key][name], value)
+    # Kept on disk: another page reads them back without running the model.
+    again = HormesisExplorer()
+    monkeypatch.setattr(HormesisExplorer, "compute",
+                        lambda self, **values: pytest.fail("the model ran again"))
+    assert again.grid_results().keys() == results.keys()

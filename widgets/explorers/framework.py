@@ -36,6 +36,7 @@ import itertools
 import json
 import math
 import os
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -453,19 +454,36 @@ class Explorer:
         then the list of indices of its readout's sentences in ``texts``. Grid points are in
         row-major order of ``controls`` (the last control varies fastest).
         """
-        cache = self._cache_file()
+        cache = self._cache_file(".json")
         if cache is not None and cache.exists():
             return json.loads(cache.read_text(encoding="utf-8"))
         payload = self._compute_payload()
         if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename: two kernels may build the same explorer at once.
-            partial = cache.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-            os.replace(partial, cache)
+            _write_atomically(cache, json.dumps(payload, separators=(",", ":")).encode())
         return payload
 
-    def _cache_file(self) -> Path | None:
+    def grid_results(self) -> dict[tuple[float, ...], dict[str, Any]]:
+        """``compute()`` at every grid point, keyed by the tuple of control values.
+
+        For chapters that summarise an explorer over its whole grid (how often a
+        verdict comes out one way): during the book's build the results are kept
+        on disk beside the payload, so a page that needs them after another page
+        has shown the explorer runs no model. Keys are in the order of
+        ``controls``; values are the grid's own floats (``control.grid``).
+        """
+        cache = self._cache_file(".pickle")
+        if cache is not None and cache.exists():
+            with cache.open("rb") as file:
+                return pickle.load(file)
+        results = {}
+        for combination in itertools.product(*(c.grid for c in self.controls)):
+            values = {c.name: float(v) for c, v in zip(self.controls, combination, strict=True)}
+            results[tuple(values.values())] = self.compute(**values)
+        if cache is not None:
+            _write_atomically(cache, pickle.dumps(results))
+        return results
+
+    def _cache_file(self, suffix: str) -> Path | None:
         folder = os.environ.get(CACHE_VARIABLE)
         if not folder:
             return None
@@ -476,7 +494,7 @@ class Explorer:
         for source in sorted(package.rglob("*.py")):
             digest.update(source.relative_to(package).as_posix().encode())
             digest.update(source.read_bytes())
-        return Path(folder) / f"{self.name}-{digest.hexdigest()[:20]}.json"
+        return Path(folder) / f"{self.name}-{digest.hexdigest()[:20]}{suffix}"
 
     def _compute_payload(self) -> dict[str, Any]:
         count = self.grid_points()
@@ -501,9 +519,8 @@ class Explorer:
                 pool.append(rounded)
             return pool_index[token]
 
-        for combination in itertools.product(*(c.grid for c in self.controls)):
-            values = {c.name: float(v) for c, v in zip(self.controls, combination, strict=True)}
-            results = self.compute(**values)
+        for point, results in self.grid_results().items():
+            values = dict(zip((c.name for c in self.controls), point, strict=True))
             missing = [key for key in keys if key not in results]
             if missing:
                 raise KeyError(f"{self.name}: compute() did not return {missing}")
@@ -569,6 +586,14 @@ class Explorer:
         bundle = dict(bundle) if bundle else {}
         bundle["text/plain"] = f"{self.title} (live explorer: needs a Jupyter kernel)"
         return bundle
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write then rename: two kernels may build the same explorer at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def _round_for_page(value: Any) -> Any:
