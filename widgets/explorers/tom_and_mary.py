@@ -106,7 +106,7 @@ class TomAndMaryExplorer(Explorer):
             references=((0, ""),),
         ),
         Panel(
-            title=f"Beliefs after {GREETINGS} greetings ({readings} services)",
+            title=f"Final beliefs ({readings} services)",
             x_label="final belief (−1 hostile, +1 friendly)",
             y_label="share of services",
             x_range=(-1, 1),
