@@ -60,8 +60,13 @@ def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
     image = box.locator(".widget-image")
     readout = box.locator("p[role=status]")
     readout.wait_for()
+    # The HTML widget can be attached a moment before its text arrives: poll.
+    expected = HormesisExplorer().readout()
+    deadline = time.monotonic() + 30
+    while readout.inner_text() != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
     before_image, before_text = image.get_attribute("src"), readout.inner_text()
-    assert before_text == HormesisExplorer().readout()
+    assert before_text == expected
 
     handle = box.locator(".widget-slider .noUi-handle").first  # low-dose stimulation f
     handle.focus()
