@@ -3,7 +3,9 @@
 A JupyterLab server (from requirements.txt) runs on 127.0.0.1 over a copy of a
 chapter; Chromium opens the MyST file as a notebook through jupytext, runs all
 cells, moves a slider with the keyboard, and checks that the figure and the
-readout change, and that the readout is the one the Python model gives.
+readout change, and that the readout is the one the Python model gives. Every
+other chapter with an explorer is also opened and run to its end: each explorer
+shows a live figure and words, and no cell writes an error.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
-from widgets.explorers import HormesisExplorer
+from widgets.explorers import EXPLORER_PAGES, HormesisExplorer
 
 from .conftest import ROOT, jupyter_app
+
+#: Every chapter that shows an explorer of its own (the gallery repeats them).
+CHAPTERS_WITH_EXPLORERS = sorted({Path(page).stem for page in EXPLORER_PAGES.values()})
 
 pytestmark = [pytest.mark.binder, pytest.mark.browser]
 
@@ -24,7 +30,8 @@ pytestmark = [pytest.mark.binder, pytest.mark.browser]
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lab")
-    shutil.copy(ROOT / "chapters" / "hormesis.md", folder / "hormesis.md")
+    for name in CHAPTERS_WITH_EXPLORERS:
+        shutil.copy(ROOT / "chapters" / f"{name}.md", folder / f"{name}.md")
     options = ("--expose-app-in-browser", "--LabApp.news_url=",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
     with jupyter_app("jupyterlab", folder, tmp_path_factory.mktemp("lab-state"),
@@ -89,5 +96,50 @@ def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
     assert image.get_attribute("src") != before_image
     errors = box.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0  # the explorer's callback errors would show here
+    assert outside == []
+    context.close()
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS_WITH_EXPLORERS if c != "hormesis"])
+def test_every_chapter_runs_in_jupyterlab_with_live_explorers(browser, jupyterlab, chapter):
+    """Each chapter opens as a notebook, runs to the end, and shows live explorers."""
+    base, token = jupyterlab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    outside = []
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.startswith((base, "data:", "blob:"))
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(f"{base}/lab?token={token}", wait_until="domcontentloaded")
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined",
+                           timeout=90000)
+    page.evaluate("window.jupyterapp.started")
+    page.evaluate("""path => window.jupyterapp.commands.execute('docmanager:open',
+                     {path, factory: 'Jupytext Notebook'})""", f"{chapter}.md")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
+    page.wait_for_timeout(2000)  # the kernel connects
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.locator(".widget-vbox").first.wait_for(timeout=120000)
+    # Run to the end: the last cell has an execution count once the kernel reaches it.
+    page.wait_for_function(
+        """() => { const prompts = [...document.querySelectorAll(
+                     '.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+                   return prompts.length && /\\[\\d+\\]/.test(prompts.at(-1).textContent); }""",
+        timeout=300000)
+    boxes = page.locator(".widget-vbox:has(.widget-image)")
+    assert boxes.count() >= 1
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        box.scroll_into_view_if_needed()
+        assert box.locator(".widget-slider, .widget-hslider").count() >= 1
+        deadline = time.monotonic() + 30
+        while not box.locator("p[role=status]").inner_text().strip():
+            assert time.monotonic() < deadline, f"explorer {i} of {chapter} shows no words"
+            page.wait_for_timeout(250)
+        assert (box.locator(".widget-image img, img.widget-image").first
+                .get_attribute("src") or "").startswith(("data:", "blob:"))
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+                          " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+    assert errors.count() == 0, errors.first.inner_text() if errors.count() else ""
     assert outside == []
     context.close()
