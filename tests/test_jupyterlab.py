@@ -39,7 +39,10 @@ def jupyterlab(tmp_path_factory):
         yield base, token
 
 
-def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
+def open_and_run(browser, jupyterlab, chapter):
+    """Open ``chapter``.md in JupyterLab as a notebook, as Binder readers do with
+    "Open With > Jupytext Notebook", and run every cell. Requests to any other
+    host are refused and collected in ``outside``."""
     base, token = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -51,16 +54,19 @@ def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
     page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined",
                            timeout=90000)
     page.evaluate("window.jupyterapp.started")
-    # Open the MyST chapter as a notebook, as Binder readers do with
-    # "Open With > Jupytext Notebook", then run every cell.
-    page.evaluate("""() => window.jupyterapp.commands.execute('docmanager:open',
-                     {path: 'hormesis.md', factory: 'Jupytext Notebook'})""")
+    page.evaluate("""path => window.jupyterapp.commands.execute('docmanager:open',
+                     {path, factory: 'Jupytext Notebook'})""", f"{chapter}.md")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
     page.wait_for_function(
         "document.querySelector('.jp-Notebook') && "
         "!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=busy]')")
     page.wait_for_timeout(2000)  # the kernel connects
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    return context, page, outside
+
+
+def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
+    context, page, outside = open_and_run(browser, jupyterlab, "hormesis")
     box = page.locator(".widget-vbox").first
     box.wait_for(timeout=120000)
     box.scroll_into_view_if_needed()
@@ -103,22 +109,7 @@ def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
 @pytest.mark.parametrize("chapter", [c for c in CHAPTERS_WITH_EXPLORERS if c != "hormesis"])
 def test_every_chapter_runs_in_jupyterlab_with_live_explorers(browser, jupyterlab, chapter):
     """Each chapter opens as a notebook, runs to the end, and shows live explorers."""
-    base, token = jupyterlab
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    outside = []
-    page.route("**/*", lambda route: route.continue_()
-               if route.request.url.startswith((base, "data:", "blob:"))
-               else (outside.append(route.request.url), route.abort()))
-    page.goto(f"{base}/lab?token={token}", wait_until="domcontentloaded")
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined",
-                           timeout=90000)
-    page.evaluate("window.jupyterapp.started")
-    page.evaluate("""path => window.jupyterapp.commands.execute('docmanager:open',
-                     {path, factory: 'Jupytext Notebook'})""", f"{chapter}.md")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
-    page.wait_for_timeout(2000)  # the kernel connects
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    context, page, outside = open_and_run(browser, jupyterlab, chapter)
     page.locator(".widget-vbox").first.wait_for(timeout=120000)
     # Run to the end: the last cell has an execution count once the kernel reaches it.
     page.wait_for_function(
