@@ -80,10 +80,28 @@ cp "$work/node_modules/axe-core/axe.min.js" "$work/node_modules/axe-core/LICENSE
   "$work/node_modules/axe-core/LICENSE-3RD-PARTY.txt" "$tests_vendor/"
 echo "axe-core $AXE_VERSION (MPL-2.0)" > "$tests_vendor/VERSION.txt"
 
+# jupyterquiz comes from PyPI, not npm: widgets/selfcheck.py writes its JavaScript
+# and CSS inline into each page from the installed, pinned package (see
+# requirements.txt), so only its licence is kept here, beside the others.
+JUPYTERQUIZ_VERSION=$(sed -n 's/^jupyterquiz==//p' "$root/requirements.txt")
+installed=$(python -c 'import jupyterquiz; print(jupyterquiz.__version__)')
+if [ "$installed" != "$JUPYTERQUIZ_VERSION" ]; then
+  echo "jupyterquiz $installed is installed but requirements.txt pins $JUPYTERQUIZ_VERSION" >&2
+  exit 1
+fi
+mkdir -p "$vendor/jupyterquiz"
+python - "$vendor/jupyterquiz/LICENSE" <<'PY'
+import sys
+from importlib.metadata import distribution
+licence = next(f for f in distribution("jupyterquiz").files if f.name == "LICENSE")
+open(sys.argv[1], "w").write(licence.read_text())
+PY
+
 cat > "$vendor/VERSIONS.txt" <<VERSIONS
 # Written by scripts/vendor_frontend.sh; each folder holds its package's licence.
 mathjax $MATHJAX_VERSION (Apache-2.0)
 @jupyter-widgets/html-manager $HTML_MANAGER_VERSION (BSD-3-Clause; embed.js.LICENSE.txt lists bundled code)
+jupyterquiz $JUPYTERQUIZ_VERSION (MIT; PyPI; its JavaScript is inlined by widgets/selfcheck.py)
 VERSIONS
 echo "vendored into $vendor:"
 du -sh "$vendor"/*
