@@ -102,6 +102,8 @@ def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
     assert image.get_attribute("src") != before_image
     errors = box.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0  # the explorer's callback errors would show here
+    wait_until_run(page)
+    answer_self_checks(page, "hormesis")
     assert outside == []
     context.close()
 
@@ -111,12 +113,7 @@ def test_every_chapter_runs_in_jupyterlab_with_live_explorers(browser, jupyterla
     """Each chapter opens as a notebook, runs to the end, and shows live explorers."""
     context, page, outside = open_and_run(browser, jupyterlab, chapter)
     page.locator(".widget-vbox").first.wait_for(timeout=120000)
-    # Run to the end: the last cell has an execution count once the kernel reaches it.
-    page.wait_for_function(
-        """() => { const prompts = [...document.querySelectorAll(
-                     '.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-                   return prompts.length && /\\[\\d+\\]/.test(prompts.at(-1).textContent); }""",
-        timeout=300000)
+    wait_until_run(page)
     boxes = page.locator(".widget-vbox:has(.widget-image)")
     assert boxes.count() >= 1
     for i in range(boxes.count()):
@@ -129,8 +126,33 @@ def test_every_chapter_runs_in_jupyterlab_with_live_explorers(browser, jupyterla
             page.wait_for_timeout(250)
         assert (box.locator(".widget-image img, img.widget-image").first
                 .get_attribute("src") or "").startswith(("data:", "blob:"))
+    answer_self_checks(page, chapter)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
                           " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
     assert errors.count() == 0, errors.first.inner_text() if errors.count() else ""
     assert outside == []
     context.close()
+
+
+def wait_until_run(page):
+    """Run to the end: the last cell has an execution count once the kernel reaches it."""
+    page.wait_for_function(
+        """() => { const prompts = [...document.querySelectorAll(
+                     '.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+                   return prompts.length && /\\[\\d+\\]/.test(prompts.at(-1).textContent); }""",
+        timeout=300000)
+
+
+def answer_self_checks(page, chapter):
+    """The chapter's self-checks work in JupyterLab too: each is drawn, and a
+    right and a wrong choice of its first multiple-choice question answer."""
+    blocks = page.locator(".jp-OutputArea .self-check")
+    assert blocks.count() >= 1, f"{chapter} shows no self-check in JupyterLab"
+    for i in range(blocks.count()):
+        block = blocks.nth(i)
+        block.scroll_into_view_if_needed()
+        page.wait_for_function("(el) => el.dataset.ready === 'true'", arg=block.element_handle())
+        quiz = block.locator(".Quiz:has(label.MCButton)").first
+        for correct, word in (("false", "Not quite."), ("true", "Right.")):
+            quiz.locator(f"label.MCButton[data-correct='{correct}']").first.click()
+            assert quiz.locator(".Feedback").inner_text().startswith(word), chapter
