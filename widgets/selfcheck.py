@@ -42,7 +42,6 @@ mathematics typesetting inside a self-check: write d′, not $d'$).
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from dataclasses import dataclass, field
