@@ -63,8 +63,8 @@ def test_a_model_computed_answer_follows_the_model_default(monkeypatch):
     after = _questions(toy_selfcheck())
 
     accepted = lambda q: q["answers"][0]["range"]  # noqa: E731
-    assert accepted(before[0]) == [59.0, 61.0]
-    assert accepted(after[0]) == [89.0, 91.0]
+    assert accepted(before[0]) == pytest.approx([59.0, 61.0])
+    assert accepted(after[0]) == pytest.approx([89.0, 91.0])
     right = lambda q: [a["answer"] for a in q["answers"] if a["correct"]]  # noqa: E731
     assert right(before[1]) == ["No"] and right(after[1]) == ["Yes"]
 
@@ -81,15 +81,25 @@ def test_numeric_feedback_names_the_model_value_and_the_accepted_range():
     block = SelfCheck("demo", [Numeric("Peak?", answer=43.21, tolerance=2, unit="%",
                                        right="Yes.", low="Low.", high="High.")])
     answers = _questions(block)[0]["answers"]
-    right, upper, low, high, default = answers
-    assert right["range"] == pytest.approx([41.21, 45.21]) and right["correct"]
-    assert upper["value"] == pytest.approx(45.21) and upper["correct"]
+    right, low, high, default = answers
+    # The printed range is 41.2 to 45.2 %: typing either printed end counts.
+    assert right["range"] == pytest.approx([41.2, 45.21]) and right["correct"]
     assert right["feedback"].startswith("Right. Yes.")
-    assert "43.2%" in right["feedback"] and "41.2 to 45.2%" in right["feedback"]
-    assert low["range"][1] == pytest.approx(41.21) and not low["correct"]
+    assert "43.2 %" in right["feedback"] and "41.2 to 45.2 %" in right["feedback"]
+    assert low["range"][1] == right["range"][0] and not low["correct"]
     assert low["feedback"] == "Too low. Low."
-    assert high["range"][0] == pytest.approx(45.21) and high["feedback"] == "Too high. High."
+    assert high["range"][0] == right["range"][1] and high["feedback"] == "Too high. High."
     assert default["type"] == "default" and "number" in default["feedback"]
+
+
+@pytest.mark.parametrize("answer, tolerance", [(-0.58, 0.005), (0.1 + 0.2, 0.1), (43.21, 2)])
+def test_both_printed_ends_of_the_range_are_accepted(answer, tolerance):
+    low, high = Numeric("Q?", answer=answer, tolerance=tolerance, right="r", low="l",
+                        high="h").accepted
+    for end in (answer - tolerance, answer + tolerance):
+        printed = float(f"{end:.3g}")
+        assert low <= printed <= high, (printed, low, high)
+    assert low <= answer - tolerance and answer + tolerance <= high
 
 
 def test_negative_numbers_are_printed_with_a_typographic_minus():
@@ -151,8 +161,9 @@ def test_the_cdn_patch_is_needed_and_fails_loudly_if_jupyterquiz_moves():
     raw = build_script(prefix, static, url, "x", True)
     assert "cdn.jsdelivr.net" in raw  # unpatched, jupyterquiz would load MathJax from a CDN
     assert "cdn.jsdelivr.net" not in _patched_script(raw)
-    with pytest.raises(RuntimeError, match="MathJax fallback"):
-        _patched_script(raw.replace("Trying to force load", "Loading"))
+    assert re.search(r"typeof MathJax\b", _patched_script(raw)) is None
+    with pytest.raises(RuntimeError, match="MathJax code is not what"):
+        _patched_script(raw.replace("typeof MathJax", "typeof window.MathJax"))
 
 
 def test_the_pinned_jupyterquiz_is_installed():

@@ -33,10 +33,10 @@ added around it, all in this module:
 * colours from the page's theme variables, so self-checks follow the book's
   light and dark modes.
 
-jupyterquiz falls back to loading MathJax from a CDN when a page's MathJax is
-not ready. The book never fetches from another host, so that fallback is cut
-out (`_patched_script`), and question text may not contain ``$`` (there is no
-mathematics typesetting inside a self-check: write d′, not $d'$).
+jupyterquiz's own MathJax handling is switched off (`_patched_script`): it can
+throw while the page's MathJax loads and falls back to loading MathJax from a
+CDN. So question text may not contain ``$`` (there is no mathematics
+typesetting inside a self-check: write d′, not $d'$).
 """
 
 from __future__ import annotations
@@ -49,21 +49,24 @@ from dataclasses import dataclass, field
 from jupyterquiz.dynamic.loader import load_questions_script
 from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
-# jupyterquiz's colour variables, mapped to the book theme's (pydata-sphinx-theme)
-# with plain fallbacks for JupyterLab, which does not define them.
+# jupyterquiz's colour variables, mapped to the book theme's (pydata-sphinx-theme),
+# then to JupyterLab's (so a dark JupyterLab theme works too), then to plain colours.
+_SURFACE = "var(--pst-color-surface, var(--jp-layout-color2, #f3f4f6))"
+_BACKGROUND = "var(--pst-color-background, var(--jp-layout-color0, #ffffff))"
+_TEXT = "var(--pst-color-text-base, var(--jp-content-font-color1, #222832))"
 _COLOURS = {
-    "--jq-multiple-choice-bg": "var(--pst-color-surface, #f3f4f6)",
-    "--jq-many-choice-bg": "var(--pst-color-surface, #f3f4f6)",
-    "--jq-numeric-bg": "var(--pst-color-surface, #f3f4f6)",
-    "--jq-string-bg": "var(--pst-color-surface, #f3f4f6)",
-    "--jq-mc-button-bg": "var(--pst-color-background, #ffffff)",
-    "--jq-mc-button-border": "var(--pst-color-border, #8a8f98)",
+    "--jq-multiple-choice-bg": _SURFACE,
+    "--jq-many-choice-bg": _SURFACE,
+    "--jq-numeric-bg": _SURFACE,
+    "--jq-string-bg": _SURFACE,
+    "--jq-mc-button-bg": _BACKGROUND,
+    "--jq-mc-button-border": "var(--pst-color-border, var(--jp-border-color1, #8a8f98))",
     "--jq-mc-button-inset-shadow": "transparent",
-    "--jq-numeric-input-bg": "var(--pst-color-background, #ffffff)",
-    "--jq-numeric-input-label": "var(--pst-color-text-base, #222832)",
+    "--jq-numeric-input-bg": _BACKGROUND,
+    "--jq-numeric-input-label": _TEXT,
     "--jq-numeric-input-shadow": "transparent",
-    "--jq-text-color": "var(--pst-color-text-base, #222832)",
-    "--jq-link-color": "var(--pst-color-link, #0a58ca)",
+    "--jq-text-color": _TEXT,
+    "--jq-link-color": "var(--pst-color-link, var(--jp-content-link-color, #0a58ca))",
     "--jq-correct-color": "#2e8540",
     "--jq-incorrect-color": "#c0392b",
 }
@@ -91,7 +94,7 @@ _STYLE = """
   background: color-mix(in srgb, var(--jq-incorrect-color) 18%, var(--jq-mc-button-bg)); }
 .self-check .correctButton::after { content: "\\2713\\00a0right"; margin-left: auto;
   padding-left: .75rem; font-weight: 600; }
-.self-check .incorrectButton::after { content: "\\2717\\00a0not this one"; margin-left: auto;
+.self-check .incorrectButton::after { content: "\\2717\\00a0wrong"; margin-left: auto;
   padding-left: .75rem; font-weight: 600; }
 .self-check .Feedback { text-align: left; padding: .5rem .75rem; margin-top: .25rem;
   color: var(--jq-text-color); border-left: 4px solid transparent; }
@@ -142,23 +145,29 @@ _ENHANCE = """
 """
 
 _CDN_MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-svg.js"
-_FORCE_LOAD = "console.log('WARNING: Trying to force load MathJax 3');"
+_MATHJAX_TEST = re.compile(r"typeof MathJax\b")
+_NO_MATHJAX = "typeof MathJax_is_not_used_in_self_checks"
 
 
 def _patched_script(script: str) -> str:
-    """jupyterquiz's script without its CDN fallback for MathJax.
+    """jupyterquiz's script with every use of MathJax switched off.
 
-    The fallback sits in two places; each is cut short before it replaces the
-    page's MathJax configuration or adds a script from another host. If a new
-    jupyterquiz moves that code, this fails loudly rather than ship a CDN link.
+    Self-check text has no mathematics (``$`` is refused), and jupyterquiz's
+    MathJax code does harm on this site: when the page's MathJax is still
+    loading it reads ``MathJax.version[0]`` of a configuration object (a
+    TypeError on the page), and when it finds no ``typeset`` it replaces the
+    page's MathJax configuration and loads MathJax from a CDN. Every such
+    branch starts with a ``typeof MathJax`` test, which is pointed at a name
+    that is never defined; the CDN address is removed as well. If a new
+    jupyterquiz changes that code, this fails loudly rather than ship it.
     """
-    if script.count(_FORCE_LOAD) != 2 or script.count(_CDN_MATHJAX) != 2:
+    tests = len(_MATHJAX_TEST.findall(script))
+    if tests < 5 or script.count(_CDN_MATHJAX) != 2:
         raise RuntimeError(
-            "jupyterquiz's MathJax fallback is not where widgets.selfcheck expects it "
-            "(is the pinned jupyterquiz 2.9.6.4 installed?); refusing to emit a script "
-            "that could load MathJax from a CDN")
-    script = script.replace(_FORCE_LOAD, "return; /* the book loads nothing from a CDN */")
-    script = script.replace(_CDN_MATHJAX, "")
+            "jupyterquiz's MathJax code is not what widgets.selfcheck expects "
+            f"({tests} 'typeof MathJax' tests); is the pinned jupyterquiz 2.9.6.4 "
+            "installed? Refusing to emit a script that could load MathJax from a CDN")
+    script = _MATHJAX_TEST.sub(_NO_MATHJAX, script).replace(_CDN_MATHJAX, "")
     if "://" in script:
         raise RuntimeError("a self-check script still names another host")
     return script
@@ -224,6 +233,11 @@ class MultipleChoice:
         }
 
 
+def _printed(value: float) -> float:
+    """``value`` rounded as `_number` prints it."""
+    return float(_number(value).replace("\u2212", "-").replace(",", ""))
+
+
 def _number(value: float) -> str:
     """A number as the page prints it: up to 3 significant figures, typographic minus."""
     text = f"{value:.3g}"
@@ -265,22 +279,32 @@ class Numeric:
 
     @property
     def accepted(self) -> tuple[float, float]:
-        return (float(self.answer) - self.tolerance, float(self.answer) + self.tolerance)
+        """The accepted range, as printed in the feedback and a little wider.
+
+        The feedback prints its ends to 3 significant figures; an answer typed
+        exactly as printed must count, so each end is widened to its printed
+        value (and by a hair more, for floating-point round-off).
+        """
+        low = float(self.answer) - self.tolerance
+        high = float(self.answer) + self.tolerance
+        low = min(low, _printed(low))
+        high = max(high, _printed(high))
+        hair = 1e-9 * max(1.0, abs(low), abs(high))
+        return (low - hair, high + hair)
 
     def to_jupyterquiz(self) -> dict:
         low, high = self.accepted
-        unit = f" {self.unit}" if self.unit and self.unit != "%" else self.unit
+        shown_low = _number(float(self.answer) - self.tolerance)
+        shown_high = _number(float(self.answer) + self.tolerance)
+        unit = f" {self.unit}" if self.unit else ""
         value = (f" (The model gives {_number(self.answer)}{unit}; answers from "
-                 f"{_number(low)} to {_number(high)}{unit} count.)")
+                 f"{shown_low} to {shown_high}{unit} count.)")
         huge = 1e300  # open ends: JSON has no infinity
         return {
             "question": _text(self.question, "question"),
             "type": "numeric",
             "answers": [
                 {"type": "range", "range": [low, high], "correct": True,
-                 "feedback": "Right. " + _text(self.right, "feedback") + value},
-                # The upper end of the accepted range is accepted too.
-                {"type": "value", "value": high, "correct": True,
                  "feedback": "Right. " + _text(self.right, "feedback") + value},
                 {"type": "range", "range": [-huge, low], "correct": False,
                  "feedback": "Too low. " + _text(self.low, "feedback")},
