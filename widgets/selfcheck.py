@@ -88,6 +88,7 @@ _STYLE = """
   padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .self-check .correctButton, .self-check .incorrectButton { animation: none;
   color: var(--jq-text-color); }
+.self-check .correctButton, .self-check .incorrectButton { outline-offset: -3px; }
 .self-check .correctButton { outline: 3px solid var(--jq-correct-color);
   background: color-mix(in srgb, var(--jq-correct-color) 22%, var(--jq-mc-button-bg)); }
 .self-check .incorrectButton { outline: 3px dashed var(--jq-incorrect-color);
@@ -103,7 +104,8 @@ _STYLE = """
 .self-check .Feedback.incorrect { border-left-color: var(--jq-incorrect-color);
   color: var(--jq-text-color); }
 .self-check .Feedback:empty { padding: 0; margin: 0; }
-.self-check .InpLabel { font-size: 1rem; float: none; display: block; }
+.self-check .InpLabel { font-size: 1rem; float: none; display: block; line-height: 1.4;
+  margin: .5rem 0 0; }
 .self-check .Input-text { font-size: 1rem; color: var(--jq-text-color);
   border: 1px solid var(--jq-mc-button-border); }
 .self-check .Input-text:focus { outline: 3px solid var(--pst-color-primary, #0a58ca); }
@@ -132,15 +134,32 @@ _ENHANCE = """
         label.textContent = "Your answer (type a number, then press Enter):";
         label.setAttribute("for", input.id);
       }
-      input.setAttribute("inputmode", "decimal");
       input.setAttribute("autocomplete", "off");
+      // The book prints negatives with a typographic minus (U+2212); a reader
+      // who types one gets an ASCII minus, which jupyterquiz understands.
+      (function (box) {
+        var check = box.onkeypress;
+        box.onkeypress = function (event) {
+          if (event.key === "\u2212") {
+            var at = box.selectionStart || 0;
+            box.value = box.value.slice(0, at) + "-" + box.value.slice(box.selectionEnd || at);
+            box.setSelectionRange(at + 1, at + 1);
+            return false;
+          }
+          return check.call(box, event);
+        };
+        // Text that arrives without a key press (an on-screen keyboard, dictation).
+        box.addEventListener("input", function () {
+          if (box.value.indexOf("\u2212") >= 0) box.value = box.value.replace(/\u2212/g, "-");
+        });
+      })(input);
       if (question) input.setAttribute("aria-describedby", question.id);
     } else if (answers && question) {
       answers.setAttribute("role", "radiogroup");
       answers.setAttribute("aria-labelledby", question.id);
     }
   }
-  root.setAttribute("data-ready", "true");
+  root.closest(".self-check").setAttribute("data-ready", "true");
 })();
 """
 
