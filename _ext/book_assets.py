@@ -10,8 +10,10 @@
   grid is computed once per build even when two pages show it.
 * Adds the book's small stylesheet (``assets/book.css``) to every page, and the
   explorer script and style only to pages that contain an explorer.
-* Writes a student version of each chapter with exercises (solutions removed,
-  ``widgets.student``) to ``student/<chapter>.ipynb`` in the built site.
+* Writes a student version of each chapter with exercises (plain Jupyter
+  Markdown, solutions removed, ``widgets.student``) to ``student/<chapter>.ipynb``
+  in the built site, with a verbatim copy of the chapter's source as
+  ``student/<chapter>.md``, and links both under the chapter's title.
 * Drops scripts that cost readers and give them nothing:
   - sphinx-thebe's. The book does not use Thebe (``thebe: false``), yet Jupyter
     Book 1 registers its inline configuration twice on every page, which is a
@@ -26,7 +28,10 @@
 
 from __future__ import annotations
 
+import html
 import os
+import posixpath
+import shutil
 from pathlib import Path
 
 from docutils import nodes
@@ -85,19 +90,80 @@ def _add_explorer_files(app, pagename, templatename, context, doctree) -> None:
     app.add_js_file("explorer/explorer.js", loading_method="defer")
 
 
+STUDENT_FOLDER = "student"  # in the built site, beside the chapters' pages
+
+
+def _student_source(app, docname: str) -> Path | None:
+    """The chapter's source if it gets a student version (a MyST notebook with exercises)."""
+    from widgets.student import has_exercises
+
+    source = Path(app.env.doc2path(docname))
+    if source.suffix != ".md" or not source.exists():
+        return None
+    text = source.read_text(encoding="utf-8")
+    return source if text.startswith("---\njupytext:") and has_exercises(text) else None
+
+
+def _student_links_html(app, docname: str) -> str:
+    """The line under a chapter's title that links its student notebook and its source.
+
+    The links are relative to the page, so they work at any depth and on any host.
+    Plain text in the theme's colours (CSS variables), so it follows dark mode.
+    """
+    page = app.builder.get_target_uri(docname)
+    folder = posixpath.relpath(STUDENT_FOLDER, posixpath.dirname(page) or ".")
+    name = html.escape(Path(docname).name)
+    style = ("border-left: 0.25rem solid var(--pst-color-primary); padding: 0.25rem 0.75rem; "
+             "color: var(--pst-color-text-base);")
+    return (
+        f'<p class="student-files" style="{style}">Work on this chapter offline: '
+        f'<a href="{folder}/{name}.ipynb" download>student notebook (.ipynb, solutions '
+        f'removed)</a> · <a href="{folder}/{name}.md" download>chapter source (.md)</a></p>'
+    )
+
+
+def _link_student_files(app, doctree, docname) -> None:
+    """Put the student-files line under the title of each chapter with exercises."""
+    if app.builder.format != "html" or _student_source(app, docname) is None:
+        return
+    section = next(doctree.findall(nodes.section), None)
+    if section is None or not section.children or not isinstance(section[0], nodes.title):
+        return
+    section.insert(1, nodes.raw("", _student_links_html(app, docname), format="html"))
+
+
+def _page_numbers(app, docname: str, kind: str) -> list[str] | None:
+    """The numbers Sphinx gave the page's exercises or figures, in page order."""
+    numbers = app.env.toc_fignumbers.get(docname, {}).get(kind)
+    return [".".join(map(str, n)) for n in numbers.values()] if numbers else None
+
+
 def _write_student_notebooks(app, exception) -> None:
+    """Serve each chapter with exercises as student/<name>.ipynb and student/<name>.md.
+
+    The notebook shows the website's glued values (from the glue data myst-nb
+    wrote while executing the chapter) and the website's exercise and figure numbers.
+    """
     if exception is not None or app.builder.format != "html":
         return
-    from widgets.student import has_solutions, write_student_notebook
+    from myst_nb.sphinx_ext import OUTPUT_FOLDER
 
+    from widgets.student import write_student_notebook
+
+    bibliographies = [Path(app.srcdir) / name for name in app.config.bibtex_bibfiles]
+    executed = Path(app.outdir).parent / OUTPUT_FOLDER
     for docname in sorted(app.env.found_docs):
-        source = Path(app.env.doc2path(docname))
-        if source.suffix != ".md":
+        source = _student_source(app, docname)
+        if source is None:
             continue
-        text = source.read_text(encoding="utf-8")
-        if text.startswith("---\njupytext:") and has_solutions(text):
-            target = Path(app.outdir) / "student" / f"{Path(docname).name}.ipynb"
-            write_student_notebook(source, target)
+        folder, name = Path(app.outdir) / STUDENT_FOLDER, Path(docname).name
+        glue = executed / f"{docname}.glue.json"
+        write_student_notebook(
+            source, folder / f"{name}.ipynb", bibliographies=bibliographies,
+            glue=glue if glue.exists() else None,
+            exercise_numbers=_page_numbers(app, docname, "exercise"),
+            figure_numbers=_page_numbers(app, docname, "figure"))
+        shutil.copyfile(source, folder / f"{name}.md")
 
 
 def setup(app):
@@ -105,5 +171,6 @@ def setup(app):
     app.add_css_file("book.css")
     app.connect("html-page-context", _add_explorer_files)
     app.connect("html-page-context", _drop_unused_scripts, priority=900)
+    app.connect("doctree-resolved", _link_student_files)
     app.connect("build-finished", _write_student_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
