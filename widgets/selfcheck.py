@@ -345,7 +345,7 @@ class SelfCheck:
     hyphens: ``hormesis`` or ``hormesis-2``).
     """
 
-    def __init__(self, name: str, questions: list, title: str = "Check yourself"):
+    def __init__(self, name: str, questions: list, title: str | None = None):
         if not isinstance(name, str) or not _NAME.match(name):
             raise ValueError(f"name must be lower-case letters, digits and hyphens, "
                              f"starting with a letter; got {name!r}")
@@ -355,6 +355,10 @@ class SelfCheck:
             if not isinstance(question, MultipleChoice | Numeric):
                 raise ValueError(f"self-check {name!r}: each question must be a "
                                  f"MultipleChoice or a Numeric; got {type(question).__name__}")
+        # The chapter's section is already headed "Check yourself"; the block
+        # says what it is and how long, without repeating that heading.
+        if title is None:
+            title = f"Self-check: {len(questions)} question{'s' if len(questions) > 1 else ''}"
         self.name, self.questions, self.title = name, list(questions), _text(title, "title")
 
     def to_jupyterquiz(self) -> list[dict]:
