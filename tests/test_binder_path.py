@@ -11,6 +11,7 @@ static-build variable), so their explorers must come up as live widgets.
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import nbformat
@@ -37,6 +38,25 @@ def chapters_in_toc():
         if path.exists() and path.read_text().lstrip().startswith("---\njupytext:"):
             notebooks.append(f"{name}.md")
     return notebooks
+
+
+def shows_an_explorer(cell) -> bool:
+    """A code cell that ends by showing an explorer (``HormesisExplorer()``). A page
+    that only imports explorers, as the instructors' page does for its answer keys,
+    shows none."""
+    if cell.cell_type != "code":
+        return False
+    lines = [line.strip() for line in cell.source.splitlines()
+             if line.strip() and not line.strip().startswith("#")]
+    return bool(lines) and re.match(r"\w*Explorer\(", lines[-1]) is not None
+
+
+def test_explorer_cells_are_recognised():
+    cell = nbformat.v4.new_code_cell
+    assert shows_an_explorer(cell("from widgets.explorers import HormesisExplorer\n\n"
+                                  "HormesisExplorer()\n# a comment"))
+    assert not shows_an_explorer(cell("from widgets.explorers import TomAndMaryExplorer\n"
+                                      "keys = TomAndMaryExplorer().readout()"))
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +94,6 @@ def test_chapter_opens_as_a_notebook_and_runs(jupyter_server, chapter, tmp_path)
     expected = [cell for cell in notebook.cells if cell.cell_type == "code"
                 and "raises-exception" in cell.get("metadata", {}).get("tags", [])]
     assert len(errors) == len(expected), [e.get("ename") for e in errors]
-    if "explorers import" in "".join(c.source for c in notebook.cells):
+    if any(shows_an_explorer(cell) for cell in notebook.cells):
         live = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
         assert live, "the chapter's explorer did not come up as a live widget"
