@@ -27,6 +27,7 @@ with Jupyter Book) by those that read YAML files.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -691,9 +692,13 @@ def check_permalink(href: str, explorers: Mapping[str, type] | None = None
     return name, values
 
 
+@functools.cache
 def readout(href: str) -> str:
     """What the explorer's readout says at the setting a link restores (the model is run
-    at that one setting; the site shows the same words, tests/test_explorers_browser.py)."""
+    at that one setting; the site shows the same words, tests/test_explorers_browser.py).
+
+    Remembered per link: the instructors' page reads each link's readout twice, for
+    its answer key and for the check that its lesson plans' words still hold."""
     from widgets.explorers import ALL_EXPLORERS
 
     name, values = check_permalink(href)
