@@ -1,7 +1,7 @@
 """The book's own Sphinx extension: serve vendored files, load explorer scripts.
 
 * Adds ``assets/`` to ``html_static_path`` so vendored front-end files
-  (MathJax, the ipywidgets manager) and the explorer script are served by the
+  (the ipywidgets manager) and the explorer script are served by the
   book. They are deliberately not in a top-level ``_static/``: Jupyter Book adds
   every ``.js`` there to every page, which loads bundles twice.
 * Sets ``TWO_FACES_STATIC_BUILD=1`` before any notebook runs, so explorers
@@ -19,9 +19,7 @@
     Book 1 registers its inline configuration twice on every page, which is a
     JavaScript error ("Identifier 'THEBE_JS_URL' has already been declared")
     and names a CDN URL.
-  - MathJax (1.2 MB) on pages with no mathematics. Something in the Jupyter
-    Book stack sets Sphinx's assets policy to "always", which loads it on
-    every page.
+  (Formulas need no script: ``_ext/mathml.py`` writes them as MathML.)
   (The theme's 1.5 MB ``fontawesome.js`` is written by a template, not
   registered as a script: ``_templates/static/webpack-macros.html`` leaves it out.)
 """
@@ -61,26 +59,10 @@ def _is_unused_script(script) -> bool:
     return filename.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
 
 
-def _is_mathjax(script, app) -> bool:
-    filename, body = _file_and_body(script)
-    return filename.endswith(app.config.mathjax_path) or body.startswith("window.MathJax")
-
-
-def _has_math(doctree) -> bool:
-    if doctree is None:
-        return False
-    is_math = lambda node: isinstance(node, nodes.math | nodes.math_block)  # noqa: E731
-    return next(doctree.findall(is_math), None) is not None
-
-
 def _drop_unused_scripts(app, pagename, templatename, context, doctree) -> None:
     if "script_files" not in context:
         return
-    keep_mathjax = _has_math(doctree)
-    context["script_files"] = [
-        s for s in context["script_files"]
-        if not _is_unused_script(s) and (keep_mathjax or not _is_mathjax(s, app))
-    ]
+    context["script_files"] = [s for s in context["script_files"] if not _is_unused_script(s)]
 
 
 def _add_explorer_files(app, pagename, templatename, context, doctree) -> None:

@@ -14,8 +14,9 @@ What it does:
    build's execution cache and parsed pages (a chapter runs again only if its code
    changed since). A warning fails it, as it fails the HTML build.
 2. Opens that one page in headless Chromium (Playwright) from a local server, in the
-   light colour scheme, waits until every explorer has drawn its chart and MathJax has
-   typeset every formula, then rearranges it for print: a title page (title, licence,
+   light colour scheme, waits until every explorer has drawn its chart (formulas are
+   MathML, written when the book builds: the browser draws them, no script), checks that
+   every formula is MathML, then rearranges it for print: a title page (title, licence,
    how to cite, the date and the git commit it was built from) and a table of contents;
    each explorer at its default setting, without its controls, with its readout, its
    settings and its link (a full address if ``html.baseurl`` is set in ``_config.yml``,
@@ -344,9 +345,6 @@ WAIT_UNTIL_DRAWN = """async () => {
     if (roots.every(r => r.explorer || r.querySelector('.explorer-failed'))) break;
     await new Promise(resolve => setTimeout(resolve, 100));
   }
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
   await document.fonts.ready;
 }"""
 
@@ -627,9 +625,11 @@ PREPARE = r"""async (config) => {
   toc.append(last);
   article.prepend(...front.childNodes, toc);
 
-  const untypeset = Array.from(d.querySelectorAll("span.math, div.math"))
-    .filter(n => !n.querySelector("mjx-container")).length;
-  if (untypeset) problems.push(untypeset + " formulas were not typeset by MathJax");
+  // Formulas are MathML (_ext/mathml.py); one the build could not convert says so.
+  const undrawn = Array.from(d.querySelectorAll("div.math"))
+    .filter(n => !n.querySelector("math")).length +
+    d.querySelectorAll(".math-error").length;
+  if (undrawn) problems.push(undrawn + " formulas are not MathML");
   html.classList.add("print-book");
   return {chapters: chapters, explorers: explorers, counts: counts, problems: problems,
           anchors: [...chapters.map(c => c.anchor), config.appendixAnchor]};

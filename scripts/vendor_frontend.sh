@@ -7,7 +7,6 @@
 #   bash scripts/vendor_frontend.sh
 set -euo pipefail
 
-MATHJAX_VERSION=3.2.2                 # Sphinx 7 speaks MathJax 3
 HTML_MANAGER_VERSION=1.0.15           # @jupyter-widgets/html-manager for ipywidgets 8
 AXE_VERSION=4.14.1                    # axe-core: accessibility audit in the browser tests only
 
@@ -19,17 +18,10 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 npm init -y >/dev/null
 npm install --save-exact --no-audit --no-fund --ignore-scripts \
-  "mathjax@$MATHJAX_VERSION" "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" \
-  "axe-core@$AXE_VERSION" >/dev/null
+  "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" "axe-core@$AXE_VERSION" >/dev/null
 
+# No MathJax: formulas are MathML, written when the book builds (_ext/mathml.py).
 rm -rf "$vendor/mathjax" "$vendor/html-manager"
-
-# MathJax: the TeX-to-CommonHTML bundle and the web fonts it loads relative to itself.
-mj="$work/node_modules/mathjax"
-mkdir -p "$vendor/mathjax/output/chtml/fonts"
-cp "$mj/es5/tex-chtml.js" "$vendor/mathjax/"
-cp -r "$mj/es5/output/chtml/fonts/woff-v2" "$vendor/mathjax/output/chtml/fonts/"
-cp "$mj/LICENSE" "$vendor/mathjax/LICENSE"
 
 # The ipywidgets HTML manager: the self-contained embed.js (no require.js) and
 # the icon fonts its CSS names (modern browsers load only woff2/woff).
@@ -99,7 +91,6 @@ PY
 
 cat > "$vendor/VERSIONS.txt" <<VERSIONS
 # Written by scripts/vendor_frontend.sh; each folder holds its package's licence.
-mathjax $MATHJAX_VERSION (Apache-2.0)
 @jupyter-widgets/html-manager $HTML_MANAGER_VERSION (BSD-3-Clause; embed.js.LICENSE.txt lists bundled code)
 jupyterquiz $JUPYTERQUIZ_VERSION (MIT; PyPI; its JavaScript is inlined by widgets/selfcheck.py)
 VERSIONS

@@ -73,8 +73,13 @@ class PageWatch:
         }.items() if value}
 
 
-def open_page(browser, server, path, viewport):
-    context = browser.new_context(viewport=viewport)
+def open_page(browser, server, path, viewport, color_scheme="light"):
+    """``path`` in a new browser context at ``viewport``, the system set to ``color_scheme``.
+
+    The theme follows the system's scheme (html_context.default_mode "auto"), as a reader's
+    browser would.
+    """
+    context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
     page = context.new_page()
     watch = PageWatch(page, server)
     page.goto(f"{server}/{path}", wait_until="load")
@@ -126,11 +131,80 @@ def test_every_page_loads_offline_without_errors(browser, server, site, viewport
     assert server_failures == []  # includes the browser's own requests, e.g. favicon.ico
 
 
-def test_math_is_rendered_by_the_books_own_mathjax(browser, server):
-    context, page, watch = open_page(browser, server, "chapters/hormesis.html", DESKTOP)
-    page.wait_for_selector("mjx-container", timeout=15000)
-    assert watch.problems() == {}
-    context.close()
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_math_is_mathml_drawn_by_the_browser_with_no_mathjax(browser, server, site, viewport):
+    """Formulas are MathML written at build time (_ext/mathml.py): no script draws them.
+
+    Pages with math are found from the sources (a "$" formula, or the model reference's
+    docstrings), so a page whose formulas were lost is not skipped.
+    """
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    math_pages = ["chapters/model-reference.html"]
+    for source in sorted([root / "intro.md", *(root / "chapters").glob("*.md")]):
+        prose = re.sub(r"```.*?```", "", source.read_text(encoding="utf-8"), flags=re.S)
+        if re.search(r"\$[^$\s]", prose):
+            math_pages.append(source.relative_to(root).with_suffix(".html").as_posix())
+    assert len(math_pages) > 1
+    inspect = r"""() => {
+      const shown = e => e.checkVisibility();
+      const maths = [...document.querySelectorAll("math")].filter(shown);
+      const size = m => m.getBoundingClientRect();
+      // Visible text outside code: raw TeX would be a "$", "\(", "\[" or "\frac".
+      const raw = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node; (node = walker.nextNode());) {
+        const parent = node.parentElement;
+        if (parent.closest("pre, code, script, style, annotation, .highlight")) continue;
+        if (!shown(parent)) continue;
+        const hit = node.textContent.match(/\$[^\s$]|\\\(|\\\[|\\frac/);
+        if (hit) raw.push(node.textContent.trim().slice(0, 80));
+      }
+      const display = [...document.querySelectorAll('div.math > math')].filter(shown);
+      return {
+        count: maths.length,
+        empty: maths.filter(m => size(m).width < 1 || size(m).height < 1)
+          .map(m => m.textContent.slice(0, 60)),
+        raw: raw,
+        blocks: display.length,
+        notBlock: display.filter(m => getComputedStyle(m).display !== "block math" ||
+                                      m.getAttribute("display") !== "block")
+          .map(m => m.textContent.slice(0, 60)),
+        notInline: maths.filter(m => !m.closest("div.math") &&
+                                     getComputedStyle(m).display !== "math")
+          .map(m => m.textContent.slice(0, 60)),
+        assets: [...document.querySelectorAll("script[src], link[href]")]
+          .map(e => e.src || e.href),
+      };
+    }"""
+    report, display_formulas = {}, 0
+    for path in math_pages:
+        context, page, watch = open_page(browser, server, path, viewport)
+        requested = []
+        page.on("request", lambda request, seen=requested: seen.append(request.url))
+        page.reload(wait_until="networkidle")
+        state = page.evaluate(inspect)
+        problems = {
+            "no formula shown": state["count"] == 0,
+            "formulas of no size": state["empty"],
+            "raw TeX": state["raw"],
+            "display formulas not blocks": state["notBlock"],
+            "inline formulas not inline": state["notInline"],
+            "MathJax": [u for u in requested + state["assets"] if "mathjax" in u.lower()],
+            **watch.problems(),
+        }
+        if viewport is PHONE:  # a long formula scrolls in its own box, not the page
+            problems["horizontal scroll (px)"] = max(0, page.evaluate(
+                "() => document.documentElement.scrollWidth - "
+                "document.documentElement.clientWidth") - 1)
+        display_formulas += state["blocks"]
+        if any(problems.values()):
+            report[path] = {k: v for k, v in problems.items() if v}
+        context.close()
+    assert report == {}
+    assert display_formulas > 0
 
 
 def test_hormesis_page_shows_its_explorer_and_no_dead_widget(browser, server):

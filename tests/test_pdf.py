@@ -204,14 +204,12 @@ TOO_WIDE = """() => {
     const r = e.getBoundingClientRect();
     if (r.width < 2 || r.height < 2) continue;           // screen-reader-only text
     if (e.parentElement.closest("svg")) continue;        // an SVG clips its own drawing
-    if (e.closest("mjx-assistive-mml")) continue;        // MathJax's hidden copy for readers
     const s = getComputedStyle(e);
     if (s.visibility === "hidden") continue;
     const text = (e.textContent || "").trim().slice(0, 60);
     if (r.right > width + 1 || r.left < -1) {
       bad.push(`${name(e)} spans ${Math.round(r.left)}..${Math.round(r.right)} px: ${text}`);
-    } else if (s.overflowX !== "visible" && e.scrollWidth > e.clientWidth + 1 &&
-               !e.tagName.startsWith("MJX-")) {   // MathJax's stretchy parts clip by design
+    } else if (s.overflowX !== "visible" && e.scrollWidth > e.clientWidth + 1) {
       bad.push(`${name(e)} cuts its content (${e.scrollWidth} > ${e.clientWidth} px): ${text}`);
     }
   }
@@ -262,9 +260,14 @@ def test_the_print_is_light_static_and_typeset(printed_page):
     state = page.evaluate("""() => ({
       theme: document.documentElement.dataset.theme,
       background: getComputedStyle(document.body).backgroundColor,
-      untypeset: [...document.querySelectorAll("span.math, div.math")]
-        .filter(n => !n.querySelector("mjx-container")).length,
-      math: document.querySelectorAll("mjx-container").length,
+      // formulas are MathML (_ext/mathml.py); each one drawn has a size
+      untypeset: [...document.querySelectorAll("div.math")]
+        .filter(n => !n.querySelector("math")).length +
+        [...document.querySelectorAll("math")].filter(m => {
+          const r = m.getBoundingClientRect();
+          return r.width < 1 || r.height < 1;
+        }).length + document.querySelectorAll(".math-error").length,
+      math: document.querySelectorAll("math").length,
       visibleControls: [...document.querySelectorAll(
         "input, button, .explorer-controls, .bd-sidebar-primary, .bd-header, .search-button")]
         .filter(n => n.getClientRects().length > 0).length,
@@ -386,6 +389,21 @@ def test_self_checks_print_questions_in_the_body_and_answers_in_the_appendix(
 def test_no_raw_tex_is_printed(texts):
     raw = [n + 1 for n, text in enumerate(texts) if "\\(" in text or "\\frac" in text]
     assert raw == []
+
+
+@BROWSER
+def test_the_formulas_are_printed(printed_page, texts):
+    """Every Greek letter the page's formulas use is in the PDF's text: the math is drawn.
+
+    The letters are read from the MathML of the printed page (its <mi> elements), not
+    listed here; NFKC folds the italic mathematical letters Chromium draws back to them.
+    """
+    letters = printed_page.page.evaluate("""() => [...new Set(
+      [...document.querySelectorAll("math mi")].map(mi => mi.textContent)
+        .filter(t => /^[\\u0391-\\u03c9]$/.test(t)))]""")
+    assert len(letters) >= 3
+    printed = "".join(texts)
+    assert [letter for letter in letters if normalise(letter) not in printed] == []
 
 
 # -- the site links it ------------------------------------------------------------------------
