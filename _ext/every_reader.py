@@ -1,0 +1,331 @@
+"""What makes every page quick on a phone and right for every reader.
+
+Measured with ``benchmarks/bench_lighthouse.py`` (Lighthouse 12, mobile preset, gzip); the
+closing note of the every-reader issue has the figures each change bought.
+
+Speed
+* **Icons.** The theme draws about twenty icons from Font Awesome's full web fonts (solid and
+  brands: 275 KB, fetched at the highest priority) and defines a CSS rule for each of its
+  2,400 icons in the stylesheet that blocks every page's first paint. After the build, the
+  fonts in the site are cut down to the glyphs its pages, the theme's scripts and its
+  stylesheets use (``fa-rocket`` ..., with fontTools: 4 KB in all), and the rules for unused
+  icons are dropped from the theme's stylesheet (65 → 45 KB compressed). The look is unchanged.
+* **Scripts.** Sphinx's search scripts and the whole search index (``searchindex.js``) load on
+  every page for a search-as-you-type mode this book does not use; they now load on the
+  search page only (``_templates/layout.html``). Every other script file is deferred, so none
+  blocks the first paint, except ``documentation_options.js``, which the page's inline scripts
+  extend as they run (it is 0.4 KB).
+* **Stylesheets.** sphinx-thebe's stylesheet is dropped (the book does not use Thebe);
+  sphinx-exercise's and sphinx-design's load only on pages that use them; the copy button's,
+  which styles a button its script adds after loading, no longer blocks the first paint.
+* **Images** get ``width`` and ``height`` from their files, so the page does not jump when
+  they arrive (``book.css`` keeps them responsive with ``height: auto``).
+
+Every reader
+* **A description** (``<meta name="description">``) on every page, for search results and
+  link previews: the page's ``description`` in its front matter if it has one, else its first
+  paragraph of prose, cut at a word near 155 characters.
+* **Accessible names and roles** that upstream markup gets wrong (the axe audit in
+  ``tests/test_accessibility.py`` allows no exceptions):
+  - myst-nb's folded code cells label their ``<summary>`` "Toggle hidden content" while it
+    shows "Show code cell source"; the label is removed, so the visible text is the name
+    (myst_nb/sphinx_.py, ``visit_HideCellInput``, myst-nb 1.4.0).
+  - docutils gives each bibliography entry the role ``doc-biblioentry``, deprecated in
+    DPub-ARIA 1.1, inside a ``role="list"`` whose children must then be list items; each entry
+    becomes a ``listitem`` (docutils/writers/_html_base.py, ``visit_citation``).
+  - the theme's search button (``_templates/components/search-button-field.html``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION_LENGTH = 155  # characters: what search engines show of a description
+
+
+# --- Descriptions -------------------------------------------------------------------------
+
+def _skipped(node) -> bool:
+    """Paragraphs that do not describe the page: inside boxes, tables, lists of references."""
+    boxes = (nodes.Admonition, nodes.sidebar, nodes.topic, nodes.table, nodes.citation,
+             nodes.footnote, nodes.list_item, nodes.definition_list, nodes.field_list)
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, boxes) or "cell_output" in parent.get("classes", []):
+            return True
+        parent = parent.parent
+    return False
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—(")
+    return cut + "…"
+
+
+def page_description(doctree, metadata: dict) -> str | None:
+    """The front matter's ``description``, else the page's first paragraph of prose."""
+    if metadata.get("description"):
+        return shorten(str(metadata["description"]))
+    if doctree is None:
+        return None
+    for paragraph in doctree.findall(nodes.paragraph):
+        text = paragraph.astext()
+        if len(text) >= 60 and not _skipped(paragraph):
+            return shorten(text)
+    return None
+
+
+def _add_description(app, pagename, templatename, context, doctree) -> None:
+    if 'name="description"' in context.get("metatags", ""):
+        return  # the page sets its own (myst's html_meta)
+    metadata = app.env.metadata.get(pagename, {})
+    description = page_description(doctree, metadata)
+    if description is None:
+        book = app.config.html_title
+        generated = {
+            "genindex": f"Index of the terms, names and functions in {book}.",
+            "search": f"Search {book}: chapters, explorers, glossary and model reference.",
+            "py-modindex": f"The Python modules of {book}: the models behind its explorers.",
+        }
+        description = generated.get(pagename)
+        if description is None:
+            logger.warning(f"{pagename}: no paragraph of prose to describe the page; give it "
+                           "a 'description' in its front matter", type="every_reader")
+            return
+    context["metatags"] = (context.get("metatags", "")
+                           + f'\n<meta name="description" content="{html.escape(description)}" />')
+
+
+# --- Markup fixes -------------------------------------------------------------------------
+
+#: (what upstream writes, what the book serves instead). Each is checked in the built pages by
+#: tests/test_accessibility.py (the audit) and tests/test_build.py (the replacement happened).
+MARKUP_FIXES = (
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    ('role="doc-biblioentry"', 'role="listitem"'),
+)
+
+
+def _fix_markup(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body")
+    if not body:
+        return
+    for upstream, fixed in MARKUP_FIXES:
+        body = body.replace(upstream, fixed)
+    context["body"] = body
+
+
+# --- Scripts and stylesheets --------------------------------------------------------------
+
+#: Loaded before the page's inline scripts, which add to the object it defines.
+MUST_BLOCK = ("documentation_options.js",)
+#: Stylesheets that style what scripts add after loading: they need not block the first paint.
+AFTER_PAINT = ("copybutton.css",)
+#: Stylesheets needed only where a page has these classes in its body.
+ONLY_WHERE = {
+    "exercise.css": ('class="exercise', 'class="solution', "exercise-"),
+    "sphinx-design.min.css": ('class="sd-',),
+}
+UNUSED = ("sphinx-thebe.css",)
+
+
+def _file_name(asset) -> str:
+    return str(getattr(asset, "filename", "") or "").split("?")[0].rsplit("/", 1)[-1]
+
+
+def _lighten_assets(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    # The search page loads Sphinx's search script in its body, which calls doctools.js at
+    # once: there, the scripts keep their order and load as Sphinx wrote them.
+    if "script_files" in context and pagename != "search":
+        for script in context["script_files"]:
+            attributes = getattr(script, "attributes", None)
+            name = _file_name(script)
+            if (attributes is None or not name or name in MUST_BLOCK
+                    or "async" in attributes or "defer" in attributes):
+                continue
+            attributes["defer"] = "defer"
+    if "css_files" in context:
+        kept = []
+        for sheet in context["css_files"]:
+            name = _file_name(sheet)
+            needed_by = ONLY_WHERE.get(name)
+            if name in UNUSED or (needed_by and not any(mark in body for mark in needed_by)):
+                continue
+            if name in AFTER_PAINT:
+                # The standard way to load a stylesheet without blocking: as "print" (which
+                # never blocks the screen), switched to "all" once it has loaded.
+                sheet.attributes["media"] = "print"
+                sheet.attributes["onload"] = "this.media='all'"
+            kept.append(sheet)
+        context["css_files"] = kept
+
+
+# --- Image sizes --------------------------------------------------------------------------
+
+_IMG = re.compile(r'<img\b([^>]*?)\bsrc="([^"]+)"([^>]*?)/?>')
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    from PIL import Image  # matplotlib's dependency
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError):
+        return None
+
+
+def _size_images(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body")
+    if not body or "<img" not in body:
+        return
+    sources = {Path(dest).name: Path(source) for source, dest in app.builder.images.items()}
+
+    def add_size(match):
+        before, src, after = match.groups()
+        if " width=" in before + after or " height=" in before + after:
+            return match.group(0)
+        source = sources.get(src.rsplit("/", 1)[-1])
+        if source is None:
+            source = Path(app.srcdir) / src
+        size = _image_size(source if source.is_absolute() else Path(app.srcdir) / source)
+        if size is None:
+            return match.group(0)
+        return f'<img{before}src="{src}" width="{size[0]}" height="{size[1]}"{after}/>'
+
+    context["body"] = _IMG.sub(add_size, body)
+
+
+# --- Icon fonts ---------------------------------------------------------------------------
+
+FONT_FOLDER = Path("_static", "vendor", "fontawesome", "webfonts")
+_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?::)?before,?)+)\{content:"\\([0-9a-f]+)"\}')
+_ICON_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+
+
+def icon_codepoints(theme_css: str) -> dict[str, int]:
+    """Each Font Awesome class the theme's CSS defines, with the code point it draws."""
+    codepoints = {}
+    for selectors, code in _ICON_RULE.findall(theme_css):
+        for name in re.findall(r"\.(fa-[a-z0-9-]+)", selectors):
+            codepoints[name] = int(code, 16)
+    return codepoints
+
+
+def icons_in_use(outdir: Path) -> set[str]:
+    """Every ``fa-`` name in the site's pages and in the theme's scripts."""
+    names = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static" / "scripts").glob("*.js")]:
+        names.update(_ICON_NAME.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return names
+
+
+def codepoints_in_stylesheets(outdir: Path) -> set[int]:
+    """Icons the stylesheets draw by code point rather than by class.
+
+    The theme's admonition titles, the "on this page" caret and others use an escape
+    (``content: "\\f107"``) or a ``--pst-icon-...`` variable holding the character itself.
+    Font Awesome's glyphs are all in Unicode's private use area (U+E000-U+F8FF), which no text
+    font uses, so every such character outside the ``.fa-NAME:before`` rules is kept.
+    """
+    def private(code: int) -> bool:
+        return 0xE000 <= code <= 0xF8FF
+
+    codes = set()
+    for path in (outdir / "_static").rglob("*.css"):
+        css = _ICON_RULE.sub("", path.read_text(encoding="utf-8", errors="replace"))
+        codes.update(int(code, 16) for code in re.findall(r'"\\([0-9a-fA-F]{4})"', css)
+                     if private(int(code, 16)))
+        codes.update(ord(char) for char in css if private(ord(char)))
+    return codes
+
+
+def subset_icon_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
+    """Cut the theme's Font Awesome fonts down to the glyphs the site uses.
+
+    Returns each font file's size (bytes) before and after. A font none of whose glyphs is
+    used keeps one glyph, so that it stays a valid font.
+    """
+    from fontTools import subset
+
+    css = (outdir / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    codepoints = icon_codepoints(css)
+    if not codepoints:
+        raise RuntimeError("no Font Awesome rules found in pydata-sphinx-theme.css: has the "
+                           "theme changed how it draws icons? (_ext/every_reader.py)")
+    used = sorted({codepoints[name] for name in icons_in_use(outdir) if name in codepoints}
+                  | codepoints_in_stylesheets(outdir))
+    sizes = {}
+    for path in sorted((outdir / FONT_FOLDER).glob("fa-*")):
+        if path.suffix not in {".woff2", ".ttf"}:
+            continue
+        options = subset.Options()
+        options.flavor = "woff2" if path.suffix == ".woff2" else None
+        options.layout_features = ["*"]
+        before = path.stat().st_size
+        with subset.load_font(str(path), options, lazy=False) as font:
+            available = set(font.getBestCmap())
+            keep = [code for code in used if code in available] or [min(available)]
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=keep)
+            subsetter.subset(font)
+            subset.save_font(font, str(path), options)
+        sizes[path.name] = (before, path.stat().st_size)
+    return sizes
+
+
+THEME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
+
+
+def drop_unused_icon_rules(outdir: Path) -> tuple[int, int]:
+    """Remove the theme stylesheet's rules for icons no page uses; return its size before/after.
+
+    The stylesheet blocks the first paint of every page, and about a fifth of it is one
+    ``.fa-NAME:before`` rule for each of Font Awesome's 2,400 icons. A rule stays if any of
+    its names is in use. Its source map no longer matches, so the link to it is removed.
+    """
+    path = outdir / THEME_CSS
+    css = path.read_text(encoding="utf-8")
+    used = icons_in_use(outdir)
+
+    def keep_if_used(rule):
+        names = re.findall(r"\.(fa-[a-z0-9-]+)", rule.group(1))
+        return rule.group(0) if used.intersection(names) else ""
+
+    lean = _ICON_RULE.sub(keep_if_used, css)
+    lean = re.sub(r"/\*# sourceMappingURL=[^*]*\*/\s*$", "", lean)
+    path.write_text(lean, encoding="utf-8")
+    return len(css.encode()), len(lean.encode())
+
+
+def _cut_icons(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    if not (outdir / FONT_FOLDER).is_dir() or not (outdir / THEME_CSS).is_file():
+        return
+    sizes = subset_icon_fonts(outdir)  # first: it reads the rules for every icon
+    sizes[THEME_CSS.name] = drop_unused_icon_rules(outdir)
+    logger.info("icons cut to the ones in use: " + ", ".join(
+        f"{name} {before // 1000} → {after // 1000} KB" for name, (before, after) in sizes.items()))
+
+
+def setup(app):
+    app.connect("html-page-context", _add_description)
+    app.connect("html-page-context", _fix_markup, priority=950)
+    app.connect("html-page-context", _size_images, priority=950)
+    app.connect("html-page-context", _lighten_assets, priority=950)
+    app.connect("build-finished", _cut_icons)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

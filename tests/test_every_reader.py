@@ -1,0 +1,230 @@
+"""_ext/every_reader.py: descriptions, lighter pages, icon fonts cut to size, markup fixes.
+
+Two levels: the functions on small inputs (a doctree, a stylesheet, the theme's real font),
+and the built site (every page has a description, no page but search loads the search index,
+the icon fonts in the site draw every icon the pages name and nothing much else).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import new_document
+
+from .conftest import ROOT
+from .test_browser import built_pages
+
+_SPEC = importlib.util.spec_from_file_location("every_reader", ROOT / "_ext" / "every_reader.py")
+every_reader = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(every_reader)
+
+THEME_FONTS = (Path(importlib.util.find_spec("pydata_sphinx_theme").origin).parent
+               / "theme" / "pydata_sphinx_theme" / "static" / "vendor" / "fontawesome"
+               / "webfonts")
+
+
+def cmap(font_file: Path) -> set[int]:
+    """The code points a font draws."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font_file) as font:
+        return set(font.getBestCmap())
+
+
+def parse(text: str) -> nodes.document:
+    document = new_document("<test>", get_default_settings(Parser))
+    Parser().parse(text, document)
+    return document
+
+
+# --- Descriptions -------------------------------------------------------------------------
+
+def test_a_short_text_is_kept_whole_on_one_line():
+    assert every_reader.shorten("Two  faces\nof   oxytocin.") == "Two faces of oxytocin."
+
+
+def test_a_long_text_is_cut_at_a_word_with_an_ellipsis():
+    words = " ".join(f"word{i}" for i in range(60))
+    cut = every_reader.shorten(words, limit=50)
+    assert len(cut) <= 50 and cut.endswith("…")
+    assert words.startswith(cut[:-1]) and words[len(cut) - 1] == " "  # ends at a whole word
+
+
+def test_the_description_is_the_first_paragraph_of_prose_not_a_box():
+    document = parse(
+        "Title\n=====\n\n"
+        ".. note::\n\n   A note in a box comes first on the page but describes nothing much.\n\n"
+        "Short.\n\n"
+        "The first real paragraph says what the chapter is about, in more than sixty "
+        "characters.\n")
+    assert every_reader.page_description(document, {}) == (
+        "The first real paragraph says what the chapter is about, in more than sixty "
+        "characters.")
+
+
+def test_the_front_matter_description_wins():
+    document = parse("A paragraph that is long enough to be a description of the page, surely.\n")
+    assert every_reader.page_description(document, {"description": "Chosen."}) == "Chosen."
+
+
+def test_a_page_without_prose_has_no_description():
+    assert every_reader.page_description(parse(".. note::\n\n   Only a box.\n"), {}) is None
+
+
+# --- Icon fonts ---------------------------------------------------------------------------
+
+def test_icon_rules_are_read_with_their_aliases():
+    css = ('.fa-rocket:before{content:"\\f135"}'
+           '.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}')
+    assert every_reader.icon_codepoints(css) == {
+        "fa-rocket": 0xF135, "fa-magnifying-glass": 0xF002, "fa-search": 0xF002}
+
+
+def test_icons_drawn_by_stylesheets_are_found_escaped_or_literal(tmp_path):
+    styles = tmp_path / "_static" / "styles"
+    styles.mkdir(parents=True)
+    (styles / "theme.css").write_text(
+        '.fa-rocket:before{content:"\\f135"}'          # a class rule: not counted here
+        '.caret:after{content:"\\f107"}'               # escaped
+        ':root{--pst-icon-bell:"\uf0f3"}'               # the character itself
+        '.quote:before{content:"\\201c"}',             # not Font Awesome's (not private use)
+        encoding="utf-8")
+    assert every_reader.codepoints_in_stylesheets(tmp_path) == {0xF107, 0xF0F3}
+
+
+def test_the_fonts_are_cut_to_the_icons_in_use(tmp_path):
+    fonts = tmp_path / every_reader.FONT_FOLDER
+    fonts.mkdir(parents=True)
+    for name in ("fa-solid-900.woff2", "fa-brands-400.woff2"):
+        shutil.copy(THEME_FONTS / name, fonts / name)
+    styles = tmp_path / "_static" / "styles"
+    styles.mkdir()
+    (styles / "pydata-sphinx-theme.css").write_text(
+        '.fa-rocket:before{content:"\\f135"}.fa-github:before{content:"\\f09b"}'
+        '.fa-house:before{content:"\\f015"}', encoding="utf-8")
+    (tmp_path / "page.html").write_text('<i class="fas fa-rocket"></i><i class="fab fa-github">',
+                                        encoding="utf-8")
+    sizes = every_reader.subset_icon_fonts(tmp_path)
+    solid, brands = (cmap(fonts / name) for name in ("fa-solid-900.woff2", "fa-brands-400.woff2"))
+    assert 0xF135 in solid and 0xF015 not in solid  # the house is defined but not used
+    assert 0xF09B in brands
+    assert all(after < before / 20 for before, after in sizes.values())
+
+
+def test_a_theme_without_icon_rules_is_an_error(tmp_path):
+    styles = tmp_path / "_static" / "styles"
+    styles.mkdir(parents=True)
+    (styles / "pydata-sphinx-theme.css").write_text("body{color:red}", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="no Font Awesome rules"):
+        every_reader.subset_icon_fonts(tmp_path)
+
+
+# --- The built site -----------------------------------------------------------------------
+
+def _description(page: str) -> str | None:
+    match = re.search(r'<meta name="description" content="([^"]*)"', page)
+    return match.group(1) if match else None
+
+
+@pytest.mark.build
+def test_every_page_has_its_own_description(site):
+    descriptions = {}
+    for path in built_pages(site):
+        if path == "index.html":  # the redirect to intro.html
+            continue
+        description = _description((site / path).read_text(encoding="utf-8"))
+        assert description, f"{path} has no meta description"
+        assert 40 <= len(description) <= 160, (path, description)
+        descriptions[path] = description
+    repeated = {d for d in descriptions.values() if list(descriptions.values()).count(d) > 1}
+    assert not repeated, f"pages share a description: {repeated}"
+
+
+@pytest.mark.build
+def test_only_the_search_page_loads_the_search_index(site):
+    for path in built_pages(site):
+        page = (site / path).read_text(encoding="utf-8")
+        loads_index = 'src="searchindex.js"' in page or "/searchindex.js" in page
+        assert loads_index == (path == "search.html"), path
+
+
+@pytest.mark.build
+def test_no_script_file_blocks_the_first_paint_but_the_options(site):
+    page = (site / "chapters" / "hormesis.html").read_text(encoding="utf-8")
+    head = page.split("</head>")[0]
+    blocking = [src for attributes, src in re.findall(r"<script([^>]*)src=\"([^\"]+)\"", head)
+                if "defer" not in attributes and "async" not in attributes]
+    assert [src.split("?")[0].rsplit("/", 1)[-1] for src in blocking] == [
+        "documentation_options.js"]
+
+
+@pytest.mark.build
+def test_upstream_markup_is_fixed_in_every_page(site):
+    for path in built_pages(site):
+        page = (site / path).read_text(encoding="utf-8")
+        for upstream, _ in every_reader.MARKUP_FIXES:
+            assert upstream not in page, (path, upstream)
+        field = re.search(r'<button class="[^"]*search-button-field[^>]*>', page)
+        assert field is None or "aria-label" not in field.group(0), path
+
+
+@pytest.mark.build
+def test_every_icon_the_pages_name_keeps_its_rule_and_its_glyph(site):
+    """Checked against the theme's own stylesheet, as installed, not the site's cut copy."""
+    theme_css = (THEME_FONTS.parent.parent.parent / "styles" / "pydata-sphinx-theme.css")
+    every_icon = every_reader.icon_codepoints(theme_css.read_text(encoding="utf-8"))
+    site_css = (site / every_reader.THEME_CSS).read_text(encoding="utf-8")
+    kept = every_reader.icon_codepoints(site_css)
+    named = {name for name in every_reader.icons_in_use(site) if name in every_icon}
+    assert {"fa-rocket", "fa-magnifying-glass", "fa-github"} <= named
+    assert named <= set(kept), named - set(kept)
+    assert len(kept) < len(every_icon) / 20  # the unused ones are gone
+    assert "sourceMappingURL" not in site_css  # the map would no longer match
+    drawn = set()
+    for font in (site / every_reader.FONT_FOLDER).glob("*.woff2"):
+        assert font.stat().st_size < 10_000, f"{font.name} was not cut down"
+        drawn |= cmap(font)
+    needed = {every_icon[name] for name in named} | every_reader.codepoints_in_stylesheets(site)
+    assert needed <= drawn, {hex(c) for c in needed - drawn}
+
+
+def test_unused_icon_rules_are_dropped_and_aliases_kept(tmp_path):
+    css_file = tmp_path / every_reader.THEME_CSS
+    css_file.parent.mkdir(parents=True)
+    css_file.write_text('a{color:red}.fa-rocket:before{content:"\\f135"}'
+                        '.fa-search:before,.fa-magnifying-glass:before{content:"\\f002"}'
+                        '.fa-house:before{content:"\\f015"}\n'
+                        "/*# sourceMappingURL=pydata-sphinx-theme.css.map*/", encoding="utf-8")
+    (tmp_path / "page.html").write_text('<i class="fa-solid fa-magnifying-glass"></i>',
+                                        encoding="utf-8")
+    every_reader.drop_unused_icon_rules(tmp_path)
+    assert css_file.read_text(encoding="utf-8").strip() == (
+        'a{color:red}.fa-search:before,.fa-magnifying-glass:before{content:"\\f002"}')
+
+
+@pytest.mark.build
+def test_images_declare_the_size_of_their_file(site):
+    from PIL import Image
+
+    checked = 0
+    for path in built_pages(site):
+        page = (site / path).read_text(encoding="utf-8")
+        article = page.split('<article class="bd-article">', 1)[-1].split("</article>", 1)[0]
+        for tag in re.findall(r"<img\b[^>]*>", article):
+            src = re.search(r'src="([^"]+)"', tag).group(1)
+            if src.startswith("data:") or "display: none" in tag:  # Sphinx's index togglers
+                continue
+            width = re.search(r'\bwidth="(\d+)"', tag)
+            height = re.search(r'\bheight="(\d+)"', tag)
+            assert width and height, (path, tag[:120])
+            with Image.open((site / path).parent / src) as image:
+                assert (int(width.group(1)), int(height.group(1))) == image.size, (path, src)
+            checked += 1
+    assert checked >= 3  # the chapters' matplotlib figures
