@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from widgets.models import Expression, Perceiver, Readings, evidence_paths, read_expression
+from widgets.validation import first_passage_cdf
 
 
 def _se_proportion(p: float, n: int) -> float:
@@ -45,28 +46,6 @@ def test_constant_drift_matches_closed_forms(threshold, noise, drift):
     assert readings.mean_time == pytest.approx(mean_time, rel=0.03)
 
 
-def wiener_hit_by(t: float, *, drift: float, bound: float, noise: float, start: float) -> float:
-    """P(the walk leaves (-bound, bound) through -bound by time t): the large-time series.
-
-    Lower bound at 0, upper at A = 2·bound, start z = start + bound; the
-    first-passage density through 0 is (π σ²/A²) e^{-v z/σ² - v² t/(2σ²)}
-    Σ k e^{-k²π²σ²t/(2A²)} sin(kπz/A); integrate it from t to ∞ and subtract
-    from the total probability of leaving through 0.
-    """
-    width, z, var = 2 * bound, start + bound, noise**2
-    if drift == 0:
-        total = 1 - z / width
-    else:
-        total = (math.exp(-2 * drift * z / var) - math.exp(-2 * drift * width / var)) / (
-            1 - math.exp(-2 * drift * width / var)
-        )
-    tail = 0.0
-    for k in range(1, 200):
-        rate = drift**2 / (2 * var) + (k * math.pi / width) ** 2 * var / 2
-        tail += k * math.sin(k * math.pi * z / width) * math.exp(-rate * t) / rate
-    return total - math.pi * var / width**2 * math.exp(-drift * z / var) * tail
-
-
 @pytest.mark.parametrize(
     ("threshold", "noise", "drift", "bias"),
     [(1.0, 1.0, 0.5, 0.3), (0.6, 1.4, -0.7, -0.2), (1.5, 0.8, 0.2, 0.0)],
@@ -80,8 +59,11 @@ def test_decision_time_distribution_matches_the_series(threshold, noise, drift, 
     )
     x0 = bias * threshold
     for t in (0.12, 0.33, 0.77, 1.41):
-        hostile = wiener_hit_by(t, drift=drift, bound=threshold, noise=noise, start=x0)
-        friendly = wiener_hit_by(t, drift=-drift, bound=threshold, noise=noise, start=-x0)
+        # The series is checked against limits and brute force in tests/test_validation.py.
+        hostile = first_passage_cdf(t, drift=drift, bound=threshold, noise=noise, start=x0,
+                                    upper=False)
+        friendly = first_passage_cdf(t, drift=drift, bound=threshold, noise=noise, start=x0,
+                                     upper=True)
         for choice, expected in ((-1, hostile), (1, friendly)):
             observed = np.mean((readings.choices == choice) & (readings.times <= t))
             assert abs(observed - expected) < 4 * _se_proportion(expected, n) + 1e-4
