@@ -144,18 +144,31 @@ def _file_name(asset) -> str:
     return str(getattr(asset, "filename", "") or "").split("?")[0].rsplit("/", 1)[-1]
 
 
+def _with(asset, **changes):
+    """A copy of a registered script or stylesheet with some attributes changed.
+
+    Sphinx shares one object per file among all pages, so changing it in place would change
+    every page built after this one.
+    """
+    return type(asset)(asset.filename, priority=asset.priority,
+                       **{**asset.attributes, **changes})
+
+
 def _lighten_assets(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     # The search page loads Sphinx's search script in its body, which calls doctools.js at
     # once: there, the scripts keep their order and load as Sphinx wrote them.
     if "script_files" in context and pagename != "search":
+        scripts = []
         for script in context["script_files"]:
             attributes = getattr(script, "attributes", None)
             name = _file_name(script)
             if (attributes is None or not name or name in MUST_BLOCK
                     or "async" in attributes or "defer" in attributes):
-                continue
-            attributes["defer"] = "defer"
+                scripts.append(script)
+            else:
+                scripts.append(_with(script, defer="defer"))
+        context["script_files"] = scripts
     if "css_files" in context:
         kept = []
         for sheet in context["css_files"]:
@@ -166,8 +179,7 @@ def _lighten_assets(app, pagename, templatename, context, doctree) -> None:
             if name in AFTER_PAINT:
                 # The standard way to load a stylesheet without blocking: as "print" (which
                 # never blocks the screen), switched to "all" once it has loaded.
-                sheet.attributes["media"] = "print"
-                sheet.attributes["onload"] = "this.media='all'"
+                sheet = _with(sheet, media="print", onload="this.media='all'")
             kept.append(sheet)
         context["css_files"] = kept
 

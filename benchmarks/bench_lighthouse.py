@@ -4,8 +4,9 @@
     python benchmarks/bench_lighthouse.py [--html _build/html] [--runs 3] [PAGE ...]
 
 * Serves the built site on 127.0.0.1 **with gzip** and kept-alive HTTP/1.1 connections, as
-  every static host (GitHub Pages, Netlify, Read the Docs) serves it. ``python -m http.server`` does not compress, and
-  measured that way the same pages score 30-40 points lower: that is not what readers get.
+  every static host (GitHub Pages, Netlify, Read the Docs) serves it. ``python -m
+  http.server`` does neither, and measured that way the same pages score 30-40 points
+  lower: that is not what readers get.
 * Runs Lighthouse's default mobile preset (simulated slow 4G, 4x CPU slowdown) with Debian's
   chromium, ``--runs`` times per page, and prints for each page the median of the four
   category scores (performance, accessibility, best practices, SEO), of the largest
