@@ -234,7 +234,8 @@ def test_named_positions_are_shown_and_accepted_in_links(browser, server):
         page.evaluate(SET_HASH, f"{name}?{control.name}={given}")
         assert what_is_wrong(page, watch, dialogs, None) == [], given
         assert current_values(page, name)[control.name] == control.grid[k]
-        shown = page.locator(f"output[for='{name}-{control.name}']").inner_text()
+        value = page.locator(f".explorer-value[data-for='{name}-{control.name}']")
+        shown = value.inner_text()
         spoken = page.locator(f"#{name}-{control.name}").get_attribute("aria-valuetext")
         assert shown == spoken == labels[control.name][k], given
     page.evaluate(SET_HASH, f"{name}?{words.name}=level%2099")
@@ -242,7 +243,8 @@ def test_named_positions_are_shown_and_accepted_in_links(browser, server):
     page.locator(f"#{name}-{words.name}").focus()
     page.keyboard.press("Home")  # the address keeps numbers, not names
     assert f"{words.name}={words.min:g}" in page.evaluate("location.hash")
-    assert page.locator(f"output[for='{name}-{words.name}']").inner_text() == "Level 0 Mark"
+    shown = page.locator(f".explorer-value[data-for='{name}-{words.name}']").inner_text()
+    assert shown == "Level 0 Mark"
     context.close()
 
 

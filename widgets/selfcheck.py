@@ -67,14 +67,20 @@ _COLOURS = {
     "--jq-numeric-input-shadow": "transparent",
     "--jq-text-color": _TEXT,
     "--jq-link-color": "var(--pst-color-link, var(--jp-content-link-color, #0a58ca))",
-    "--jq-correct-color": "#2e8540",
-    "--jq-incorrect-color": "#c0392b",
+    # Outlines and the left edge of feedback: set per scheme in _STYLE.
+    "--jq-correct-color": "var(--self-check-correct, #2e8540)",
+    "--jq-incorrect-color": "var(--self-check-incorrect, #c0392b)",
 }
 
 # Book-sized type instead of jupyterquiz's 16–20 pt, visible keyboard focus, and
 # answer states marked by an outline and a word as well as a tint.
 _STYLE = """
 .self-check { margin: 1.5rem 0; }
+/* Right and wrong marks with at least 3:1 contrast on the question's box and
+   the answer buttons: the book's dark mode and a dark JupyterLab theme take the
+   theme's lighter success and danger colours (the light ones fall to 2.4:1). */
+html[data-theme="dark"] .self-check, body[data-jp-theme-light="false"] .self-check {
+  --self-check-correct: #5fb488; --self-check-incorrect: #e78894; }
 .self-check .self-check-title { font-weight: 600; margin: 0 0 .25rem; }
 .self-check .self-check-how { font-size: .9rem; margin: 0 0 .5rem; }
 .self-check .Quiz { font-size: 1rem; line-height: 1.4; max-width: none !important; }

@@ -8,7 +8,9 @@
  * <script type="application/json" class="explorer-data"> payload:
  *   controls: [{name, label, min, max, step, default, unit, decimals, help,
  *               labels (optional: one name per grid step, shown instead of the number)}]
- *   panels:   [{title, x_label, y_label, x_range, y_range, lines, references}]
+ *   panels:   [{title, x_label, y_label, x_range, y_range, lines, references,
+ *               description}]; each line's color is an Okabe–Ito name ("blue"),
+ *             drawn with the class explorer-colour-NAME (explorer.css has the shades).
  *   keys:     result names; pool: distinct arrays/numbers; texts: sentences
  *   points:   per grid point (row-major over controls): pool index per key,
  *             then the list of its readout's sentence indices.
@@ -16,6 +18,13 @@
  * from anyone, so it is read defensively: every problem with it is reported in
  * the explorer's notice (as text, never as markup) and nothing it says can
  * reach anything but the controls it names.
+ *
+ * What a screen reader hears: each slider says its value with its unit
+ * (aria-valuetext); the readout (aria-live) says what the chart now shows; each
+ * chart is an image named by its title and described by its own description.
+ * The number shown beside a slider repeats the slider's value for the eye, so it
+ * is hidden from assistive technology and is not a live region: a move is
+ * announced once, not twice.
  */
 (function () {
   "use strict";
@@ -104,7 +113,7 @@
     form.setAttribute("aria-label", data.title + ": controls");
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     this.inputs = [];
-    this.outputs = [];
+    this.valueTexts = [];
     data.controls.forEach(function (control, i) {
       var id = data.name + "-" + control.name;
       var row = document.createElement("div");
@@ -121,15 +130,18 @@
       input.step = 1;                   // so every position has stored results
       input.value = Math.round((control.default - control.min) / control.step);
       if (control.help) input.title = control.help;
-      var output = document.createElement("output");
-      output.setAttribute("for", id);
+      // The value for the eye; the slider's aria-valuetext says it to the ear.
+      var value = document.createElement("span");
+      value.className = "explorer-value";
+      value.setAttribute("data-for", id);
+      value.setAttribute("aria-hidden", "true");
       input.addEventListener("input", function () { self.update(true); });
       row.appendChild(label);
       row.appendChild(input);
-      row.appendChild(output);
+      row.appendChild(value);
       form.appendChild(row);
       self.inputs.push(input);
-      self.outputs.push(output);
+      self.valueTexts.push(value);
     });
     // A link to this exact setting, for instructors assigning it.
     var share = document.createElement("div");
@@ -164,20 +176,29 @@
 
     var charts = document.createElement("div");
     charts.className = "explorer-charts";
-    var alt = root.querySelector(".explorer-alt");
     this.panels = data.panels.map(function (panel, p) {
-      return self.buildPanel(panel, p, charts, alt ? alt.textContent : "");
+      return self.buildPanel(panel, p, charts);
     });
     this.readout = root.querySelector(".explorer-readout");
     var title = root.querySelector(".explorer-title");
     title.after(form, this.notice, charts);
   };
 
-  Explorer.prototype.buildPanel = function (panel, p, parent, altText) {
+  // A line's colour class: its Okabe–Ito name, nothing else.
+  function colourClass(line) {
+    var name = /^[a-z]+$/.test(String(line.color)) ? line.color : "blue";
+    return "explorer-colour-" + name;
+  }
+
+  Explorer.prototype.buildPanel = function (panel, p, parent) {
+    // Named by its title, described by its own description (not the other
+    // charts'), so each chart is read once and only about itself.
+    var descriptionId = this.name + "-chart-" + p + "-description";
     var svg = el("svg", {
       viewBox: "0 0 " + WIDTH + " " + HEIGHT, role: "img", class: "explorer-chart",
-      "aria-label": panel.title + ". " + altText,
+      "aria-label": panel.title, "aria-describedby": descriptionId,
     }, parent);
+    el("desc", { id: descriptionId }, svg).textContent = panel.description || "";
     var x0 = MARGIN.left, x1 = WIDTH - MARGIN.right;
     var y0 = HEIGHT - MARGIN.bottom, y1 = MARGIN.top;
     var xr = panel.x_range, yr = panel.y_range;
@@ -213,14 +234,15 @@
     var plot = el("g", { "clip-path": "url(#" + clipId + ")" }, svg);
     var legendY = y1 + 12;
     var shapes = panel.lines.map(function (line, i) {
-      var attrs = { fill: "none", stroke: line.color, "stroke-width": 2.2,
-        class: "explorer-line", "data-y": line.y };
+      var colour = colourClass(line);
+      var attrs = { class: "explorer-line " + colour, "data-y": line.y };
       if (line.dashed) attrs["stroke-dasharray"] = "7 4";
       var shape = el("polyline", attrs, plot);
-      var markers = line.markers ? el("g", { fill: line.color }, plot) : null;
+      var markers = line.markers ? el("g", { class: "explorer-markers " + colour }, plot)
+        : null;
       var ly = legendY + 14 * i;
-      var legendLine = { x1: x0 + 8, x2: x0 + 30, y1: ly, y2: ly, stroke: line.color,
-        "stroke-width": 2.2 };
+      var legendLine = { x1: x0 + 8, x2: x0 + 30, y1: ly, y2: ly,
+        class: "explorer-legend-line " + colour };
       if (line.dashed) legendLine["stroke-dasharray"] = "7 4";
       el("line", legendLine, svg);
       el("text", { x: x0 + 34, y: ly + 4, class: "explorer-legend" }, svg).textContent =
@@ -258,7 +280,7 @@
     data.keys.forEach(function (key, k) { results[key] = data.pool[row[k]]; });
     for (var i = 0; i < this.inputs.length; i++) {
       var shown = this.format(i);
-      this.outputs[i].textContent = shown;
+      this.valueTexts[i].textContent = shown;
       this.inputs[i].setAttribute("aria-valuetext", shown);
     }
     this.panels.forEach(function (panel) {

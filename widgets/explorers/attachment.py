@@ -166,6 +166,13 @@ class AttachmentExplorer(Explorer):
                      OKABE_ITO["grey"]),
             ),
             references=((0.5, "chance"),),
+            description=(
+                "For each intended expression from hostile (−1) to friendly (+1), the share of "
+                "readings that come out friendly for the perceiver set by the two attachment "
+                "sliders, on placebo (blue, dashed) and on oxytocin (vermillion, solid with dots), "
+                "with a flat grey line at the share their expectation alone would give and a "
+                "dotted line at chance, 0.5."
+            ),
         ),
         Panel(
             title="What the point sets (at this avoidance)",
@@ -184,15 +191,13 @@ class AttachmentExplorer(Explorer):
                      markers=True),
             ),
             references=((0, ""),),
+            description=(
+                "Along the attachment-anxiety axis from −1 (low) to +1 (high), at the chosen "
+                "avoidance: the perceiver's starting expectation, or bias (purple), their "
+                "threshold (orange, dashed) and their social-salience weight (green), with grey "
+                "dots marking this perceiver's three values."
+            ),
         ),
-    )
-    alt_text = (
-        "Left: for each intended expression from hostile to friendly, the share of "
-        "readings that come out friendly for the perceiver set by the two attachment "
-        "sliders, on placebo (dashed) and on oxytocin (solid with dots), with a flat grey "
-        "line at the share their expectation alone would give. Right: the perceiver's "
-        "starting expectation (bias), threshold and social-salience weight along the "
-        "anxiety axis at the chosen avoidance, with dots marking this perceiver's values."
     )
 
     def _curve(self, perceiver: Perceiver, oxytocin: float, salience_gain: float,
@@ -278,7 +283,6 @@ class AttachmentExplorer(Explorer):
             change_sentence(f"A face forming a frown (intended {_number(FROWN, 1)})",
                             *results["frown"], results["frown_change"]),
         )
-
 
 def direction_counts(explorer_class: type[AttachmentExplorer] = AttachmentExplorer,
                      ) -> dict[str, dict[str, dict[str, int]]]:

@@ -54,6 +54,14 @@ QUANTITIES = (
 )
 
 
+#: How the lines of every chart are drawn, as a screen reader hears it.
+_LINES_NOTE = (
+    "one line per channel: faces (blue) and voices (sky, dashed), which the model treats "
+    "alike and so share one line, and objects (vermillion) and text (orange, dashed), which "
+    "share another. With a boost of 0 every line is flat. "
+)
+
+
 def _lines(prefix: str) -> tuple[Line, ...]:
     return tuple(
         Line("level", f"{prefix}_{channel}", channel, color, dashed=dashed)
@@ -90,27 +98,37 @@ class AttentionExplorer(Explorer):
     panels = (
         Panel(title="Share of attention", x_label="oxytocin level (0 placebo, 1 largest)",
               y_label="share of attention", x_range=(0, 1), y_range=(0, 0.6),
-              lines=_lines("share"), references=((0.25, "equal shares"),)),
+              lines=_lines("share"), references=((0.25, "equal shares"),),
+              description=(
+                  "Each channel's share of attention against the oxytocin level from 0 "
+                  "(placebo) to 1, " + _LINES_NOTE + "With a boost above 0, as the level "
+                  "rises faces and voices take a larger share and objects and text a smaller "
+                  "one, because the shares add up to 1. A dotted line marks equal shares, "
+                  "0.25.")),
         Panel(title="Sensitivity d′", x_label="oxytocin level (0 placebo, 1 largest)",
               y_label="d′ (SD units)", x_range=(0, 1), y_range=(0, 2),
-              lines=_lines("d_prime"), references=((1.0, "placebo"),)),
+              lines=_lines("d_prime"), references=((1.0, "placebo"),),
+              description=(
+                  "Sensitivity d′ of each channel against the oxytocin level from 0 "
+                  "(placebo) to 1, " + _LINES_NOTE + "With a boost above 0, d′ follows the "
+                  "shares of attention: up for faces and voices, down for objects and text, "
+                  "from the dotted line at the placebo value, 1.")),
         Panel(title="Hit rate", x_label="oxytocin level (0 placebo, 1 largest)",
               y_label="P(yes | signal)", x_range=(0, 1), y_range=(0, 1),
-              lines=_lines("hits")),
+              lines=_lines("hits"),
+              description=(
+                  "The hit rate of each channel, the chance of saying yes when the signal is "
+                  "there, against the oxytocin level from 0 (placebo) to 1, " + _LINES_NOTE
+                  + "With a boost above 0 it rises for faces and voices and falls for objects "
+                  "and text; a more liberal criterion moves every line up.")),
         Panel(title="False-alarm rate", x_label="oxytocin level (0 placebo, 1 largest)",
               y_label="P(yes | no signal)", x_range=(0, 1), y_range=(0, 1),
-              lines=_lines("false_alarms")),
-    )
-    alt_text = (
-        "Four charts against the oxytocin level from 0 (placebo) to 1, one line per channel: "
-        "faces, voices, objects and text. The model treats faces and voices alike, and "
-        "objects and text alike, so each pair shares one line. With a boost above 0, as "
-        "the level rises faces and voices take a larger share of attention and objects and "
-        "text a smaller one, because the shares always add up to 1; sensitivity d′ follows "
-        "the shares; for faces and voices the hit rate rises and the false-alarm rate falls, "
-        "for objects and text the hit rate falls and the false-alarm rate rises. With a boost "
-        "of 0 every line is flat. The criterion moves the hit and false-alarm lines up "
-        "(liberal) or down (conservative) together."
+              lines=_lines("false_alarms"),
+              description=(
+                  "The false-alarm rate of each channel, the chance of saying yes when there "
+                  "is no signal, against the oxytocin level from 0 (placebo) to 1, "
+                  + _LINES_NOTE + "With a boost above 0 it falls for faces and voices and "
+                  "rises for objects and text; a more liberal criterion moves every line up.")),
     )
 
     def compute(self, *, boost: float, criterion: float) -> dict[str, Any]:

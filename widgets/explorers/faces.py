@@ -104,6 +104,13 @@ class FacesExplorer(Explorer):
                      markers=True),
             ),
             references=((0.5, "chance"),),
+            description=(
+                "For each intended expression from hostile (−1) to friendly (+1), the share of "
+                "readings that come out friendly, for Tom (green, who expects friendliness) and "
+                "Mary (vermillion, who expects hostility), on placebo (dashed) and on oxytocin "
+                "(solid with dots), with a dotted line at chance, 0.5. Both people's curves rise "
+                "from hostile to friendly faces; Tom's lies above Mary's."
+            ),
         ),
         Panel(
             title="Gap between Tom and Mary",
@@ -115,14 +122,13 @@ class FacesExplorer(Explorer):
                 Line("valence", "gap_placebo", "placebo", OKABE_ITO["grey"], dashed=True),
                 Line("valence", "gap_oxytocin", "oxytocin", OKABE_ITO["blue"], markers=True),
             ),
+            description=(
+                "Tom's share of friendly readings minus Mary's, at each intended expression from "
+                "hostile (−1) to friendly (+1): on placebo (grey, dashed) and on oxytocin (blue, "
+                "with dots). Where the oxytocin line lies above the placebo line, oxytocin widens "
+                "the gap between them."
+            ),
         ),
-    )
-    alt_text = (
-        "Left: for each intended expression from hostile to friendly, the share of "
-        "readings that come out friendly, for Tom (who expects friendliness) and Mary "
-        "(who expects hostility), on placebo (dashed) and on oxytocin (solid with dots). "
-        "Both curves rise from hostile to friendly faces; Tom's lies above Mary's. Right: "
-        "the gap between Tom and Mary at each expression, on placebo and on oxytocin."
     )
 
     #: Readings of the face the readout reports (valence +0.5), per perceiver and
@@ -201,7 +207,6 @@ class FacesExplorer(Explorer):
             f"Mean reading time on oxytocin: Tom {results['tom_time'][at]:.2f} s, "
             f"Mary {results['mary_time'][at]:.2f} s."
         )
-
 
 def verdict_counts(explorer_class: type[FacesExplorer] = FacesExplorer) -> dict[str, int]:
     """How many of the static grid's settings get each verdict on the gap.

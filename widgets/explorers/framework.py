@@ -57,6 +57,8 @@ __all__ = [
     "MAX_GRID_POINTS",
     "MAX_EMBEDDED_BYTES",
     "OKABE_ITO",
+    "OKABE_ITO_ON_WHITE",
+    "colour_name",
 ]
 
 #: Set (to "1") by the book's build so that explorers render as static HTML.
@@ -81,6 +83,21 @@ OKABE_ITO = {
     "yellow": "#F0E442",
     "black": "#000000",
     "grey": "#777777",
+}
+
+#: The shades drawn on a white background (the live figure; the static page's
+#: light scheme, in assets/explorer/explorer.css). Okabe–Ito's orange, sky blue,
+#: yellow and reddish purple have less than 3:1 contrast on white, too little
+#: for a line (WCAG 1.4.11), so darker shades of them are used; vermillion is a
+#: little darker too, to stay apart from that orange with deuteranopia.
+OKABE_ITO_ON_WHITE = {
+    **OKABE_ITO,
+    "vermillion": "#B85000",
+    "orange": "#C08400",
+    "sky": "#4490BC",
+    "purple": "#BE709C",
+    "yellow": "#938B25",
+    "grey": "#757575",
 }
 
 # Results are stored in the page to this many significant digits: far finer
@@ -184,7 +201,13 @@ class Control:
 
 @dataclass(frozen=True)
 class Line:
-    """A line on a panel: ``y`` against ``x``, both keys of the results."""
+    """A line on a panel: ``y`` against ``x``, both keys of the results.
+
+    ``color`` is one of the :data:`OKABE_ITO` colours. The live figure draws it
+    as it is; the static page draws it by its name (``"blue"``), and the page's
+    stylesheet picks the shade for the colour scheme, so that every line keeps
+    at least 3:1 contrast on a light and on a dark background.
+    """
 
     x: str
     y: str
@@ -193,15 +216,31 @@ class Line:
     dashed: bool = False
     markers: bool = False
 
+    def __post_init__(self) -> None:
+        if colour_name(self.color) is None:
+            allowed = ", ".join(f'OKABE_ITO["{name}"]' for name in OKABE_ITO)
+            raise ValueError(
+                f"line {self.label!r}: color = {self.color!r} is not an Okabe–Ito colour; "
+                f"use one of {allowed}"
+            )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "x": self.x,
             "y": self.y,
             "label": self.label,
-            "color": self.color,
+            "color": colour_name(self.color),
             "dashed": self.dashed,
             "markers": self.markers,
         }
+
+
+def colour_name(color: str) -> str | None:
+    """The :data:`OKABE_ITO` name of a colour (``"#0072b2"`` -> ``"blue"``), else None."""
+    for name, value in OKABE_ITO.items():
+        if isinstance(color, str) and color.lower() == value.lower():
+            return name
+    return None
 
 
 @dataclass(frozen=True)
@@ -216,6 +255,10 @@ class Panel:
     lines: tuple[Line, ...]
     #: Horizontal reference lines: (y value, label), drawn grey and dotted.
     references: tuple[tuple[float, str], ...] = field(default_factory=tuple)
+    #: What this chart shows, for readers who cannot see it (a screen reader
+    #: reads it after the title). Say only what this chart shows: each chart of
+    #: an explorer is read on its own.
+    description: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -226,6 +269,7 @@ class Panel:
             "y_range": list(self.y_range),
             "lines": [line.as_dict() for line in self.lines],
             "references": [[y, label] for y, label in self.references],
+            "description": self.description,
         }
 
 
@@ -329,9 +373,11 @@ class Explorer:
     """Base class: subclasses set the class attributes and two methods.
 
     Class attributes: ``name`` (the permalink anchor, e.g. ``"hormesis"``),
-    ``title``, ``controls``, ``panels``, ``alt_text`` (what the figure shows,
-    for readers who cannot see it) and ``slow`` (True if the model takes more
-    than a few tens of milliseconds: the live sliders then update on release).
+    ``title``, ``controls``, ``panels``, ``alt_text`` (what the chart shows, for
+    readers who cannot see it: for an explorer with one panel; with two or
+    more, each :class:`Panel` has its own ``description``) and ``slow`` (True
+    if the model takes more than a few tens of milliseconds: the live sliders
+    then update on release).
     """
 
     name: str = ""
@@ -394,6 +440,34 @@ class Explorer:
         return (text,) if isinstance(text, str) else tuple(text)
 
     # -- shared helpers --------------------------------------------------------
+    @classmethod
+    def chart_descriptions(cls) -> tuple[str, ...]:
+        """Each panel's description, in the order of ``panels``.
+
+        A screen reader reads each chart's description when it reaches that
+        chart, so each must describe its own chart only and differ from the
+        others'. An explorer with a single panel may give its description as
+        ``alt_text`` instead.
+        """
+        name = cls.__name__
+        descriptions = []
+        for panel in cls.panels:
+            text = panel.description.strip()
+            if not text and len(cls.panels) == 1:
+                text = cls.alt_text.strip()
+            if not text:
+                raise ValueError(
+                    f"{name}: the panel {panel.title!r} has no description; give each of "
+                    f"its {len(cls.panels)} panels a description of that chart alone"
+                )
+            if text in descriptions:
+                raise ValueError(
+                    f"{name}: the panel {panel.title!r} has the same description as "
+                    f"another panel; each chart's description must be its own"
+                )
+            descriptions.append(text)
+        return tuple(descriptions)
+
     def control(self, name: str) -> Control:
         for control in self.controls:
             if control.name == name:
@@ -532,11 +606,14 @@ class Explorer:
                     texts.append(sentence)
                 sentence_indices.append(text_index[sentence])
             points.append([*row, sentence_indices])
+        panels = [p.as_dict() for p in self.panels]
+        for panel, description in zip(panels, self.chart_descriptions(), strict=True):
+            panel["description"] = description
         return {
             "name": self.name,
             "title": self.title,
             "controls": [c.as_dict() for c in self.controls],
-            "panels": [p.as_dict() for p in self.panels],
+            "panels": panels,
             "keys": keys,
             "pool": pool,
             "texts": texts,
@@ -556,7 +633,6 @@ class Explorer:
         # "</" must not appear inside a <script> element.
         payload = payload.replace("</", "<\\/")
         title = html.escape(self.title)
-        alt = html.escape(self.alt_text)
         # The page opens at the defaults (or at a permalink's setting, which the
         # script applies); the readout below is the defaults' until it does,
         # looked up in the grid rather than computed again.
@@ -569,8 +645,9 @@ class Explorer:
         return (
             f'<div class="explorer" id="{self.name}" data-explorer="{self.name}">'
             f'<p class="explorer-title">{title}</p>'
+            # The readout is the one region a screen reader announces when a
+            # control moves (the slider itself says its new value).
             f'<p class="explorer-readout" aria-live="polite">{default_text}</p>'
-            f'<p class="explorer-alt">{alt}</p>'
             f'<noscript><p class="explorer-noscript">This explorer needs JavaScript in '
             f"the browser (no server, nothing downloaded). Without it, run the chapter "
             f"in Binder or Jupyter to use the live version.</p></noscript>"

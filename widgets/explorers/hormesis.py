@@ -64,6 +64,12 @@ class HormesisExplorer(Explorer):
             y_range=(0, 300),
             lines=(Line("dose_axis", "response", "Brain–Cousens curve", OKABE_ITO["blue"]),),
             references=((100, "control (no dose)"),),
+            description=(
+                "Response, in percent of the untreated control, against dose from 0 to 10. "
+                "With low-dose stimulation the curve first rises above the dotted control "
+                "line at 100 %, then falls towards zero at high doses, so the dose decides "
+                "the direction of the effect."
+            ),
         ),
         Panel(
             title="Context: the chosen dose, two people",
@@ -77,16 +83,13 @@ class HormesisExplorer(Explorer):
                      dashed=True),
             ),
             references=((0, "no change"),),
+            description=(
+                "At the chosen dose, the change in affiliative behaviour of a secure person "
+                "(solid line) and an anxious person (dashed line) in every setting from "
+                "threatening (−1) to safe (+1). At dose 0 both lines lie on zero; a larger "
+                "dose moves them further from zero without changing their direction."
+            ),
         ),
-    )
-    alt_text = (
-        "Two charts. Left: response, in percent of the untreated control, against dose; "
-        "with low-dose stimulation the curve first rises above the control line, then "
-        "falls towards zero at high doses, so the dose decides the direction of the "
-        "effect. Right: at the chosen dose, the change in affiliative behaviour of a "
-        "secure and an anxious person in every setting from threatening to safe; at "
-        "dose 0 both lines lie on zero, and a larger dose moves them further from zero "
-        "without changing their direction."
     )
 
     def compute(self, *, hormesis: float, slope: float, dose: float) -> dict[str, Any]:

@@ -143,6 +143,13 @@ class LiteratureExplorer(Explorer):
                 Line("published_x", "marker_y", "mean published effect",
                      OKABE_ITO["vermillion"]),
             ),
+            description=(
+                "A histogram, drawn as lines, of the effects estimated by the simulated studies: "
+                "grey for all studies run, blue with dots for those published, both as shares of "
+                "all studies run; vertical lines mark the individual effect d (green, dashed), the "
+                "average effect (1 − 2f)·d (dashed, in the text colour) and the mean published "
+                "effect (vermillion)."
+            ),
         ),
         Panel(
             title="Power at this sample size",
@@ -159,16 +166,13 @@ class LiteratureExplorer(Explorer):
                      markers=True),
             ),
             references=((POWER_TARGET, "80 % target"), (ALPHA, "α = 0.05")),
+            description=(
+                "The share of studies reaching p < 0.05 against the true effect in each responder, "
+                "at the chosen sample size: simulated (blue dots) and from the noncentral-t "
+                "formula at the average effect (orange, dashed), with the chosen setting marked by "
+                "a vermillion dot and dotted lines at the 80 % power target and at 0.05."
+            ),
         ),
-    )
-    alt_text = (
-        "Left: a histogram, drawn as lines, of the effects estimated by the simulated "
-        "studies: grey for all studies run, blue for those published, both as shares of "
-        "all studies run, with vertical lines at the individual effect d (green, dashed), "
-        "the average effect (1 − 2f)·d (black, dashed) and the mean published effect "
-        "(vermillion). Right: the share of studies reaching p < 0.05 against the true "
-        "effect at the chosen sample size, simulated (blue dots) and from the noncentral-t "
-        "formula at the average effect (orange, dashed), with the chosen setting marked."
     )
 
     def compute(self, *, effect: float, size: float, publish: float,

@@ -21,11 +21,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from .framework import OKABE_ITO_ON_WHITE, colour_name
+
 # Pixels per inch of the live figure: sharp on a laptop, light to send.
 LIVE_DPI = 96
 
 if TYPE_CHECKING:
     from .framework import Explorer
+
+# Visually hidden but read by screen readers (the image itself cannot carry a
+# text alternative: ipywidgets' Image has no alt attribute).
+_SCREEN_READER_ONLY = ("position:absolute;width:1px;height:1px;margin:-1px;padding:0;"
+                       "overflow:hidden;clip:rect(0 0 0 0);border:0")
 
 
 class LiveView:
@@ -81,12 +88,14 @@ class LiveView:
         self.lines = []
         for ax, panel in zip(self.axes, explorer.panels, strict=True):
             for y, label in panel.references:
-                ax.axhline(y, color="#777777", linestyle=":", linewidth=1)
+                ax.axhline(y, color=OKABE_ITO_ON_WHITE["grey"], linestyle=":", linewidth=1)
                 ax.annotate(label, (panel.x_range[1], y), ha="right", va="bottom",
                             fontsize=8, color="#555555")
             for line in panel.lines:
                 (handle,) = ax.plot(
-                    [], [], color=line.color, linestyle="--" if line.dashed else "-",
+                    # The shade with at least 3:1 contrast on the white figure.
+                    [], [], color=OKABE_ITO_ON_WHITE[colour_name(line.color)],
+                    linestyle="--" if line.dashed else "-",
                     marker="o" if line.markers else None, markersize=4, label=line.label,
                     animated=True,  # left out of the background; blitted on each update
                 )
@@ -108,11 +117,20 @@ class LiveView:
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
         self.image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%"))
+        # Each chart described on its own, as on the static page.
+        described = "".join(
+            f"<p>Chart {number}, {html.escape(panel.title)}: {html.escape(text)}</p>"
+            for number, (panel, text) in enumerate(
+                zip(explorer.panels, explorer.chart_descriptions(), strict=True), 1))
+        self.description = ipw.HTML(
+            f'<div class="explorer-live-description" style="{_SCREEN_READER_ONLY}">'
+            f"{described}</div>")
+        # The readout is the one live region: a slider says its own value.
         self.readout = ipw.HTML()
         self.errors = ipw.Output()  # callback errors show here, not in a log
         self.box = ipw.VBox(
             [ipw.HTML(f"<b>{html.escape(explorer.title)}</b>"), *self.sliders.values(),
-             self.image, self.readout, self.errors]
+             self.image, self.description, self.readout, self.errors]
         )
         self.refresh()
 

@@ -162,6 +162,11 @@ class PathsExplorer(Explorer):
                      OKABE_ITO["vermillion"], markers=True),
             ),
             references=((0, ""),),
+            description=(
+                "When simulated readings of the chosen face end, as the share of readings in each "
+                "0.15 s of time, friendly readings above the zero line and hostile ones below, on "
+                "placebo (blue) and on oxytocin (vermillion, with dots)."
+            ),
         ),
         Panel(
             title="Five of the readings, as the face forms",
@@ -180,17 +185,14 @@ class PathsExplorer(Explorer):
                      dashed=True),
             ),
             references=((THRESHOLD, "friendly (placebo)"), (-THRESHOLD, "hostile (placebo)")),
+            description=(
+                "Five of the readings, evidence against time. Blue: on placebo, each rising or "
+                "falling until it reaches +1 (read as friendly) or −1 (read as hostile), the "
+                "dotted lines. Vermillion: the same five readings, driven by the same noise, on "
+                "oxytocin, each stopping at oxytocin's bounds (dashed). A dashed grey vertical "
+                "line marks when the face has fully formed, at 0.5 s."
+            ),
         ),
-    )
-    alt_text = (
-        "First chart: when simulated readings of the chosen face end, as the share of "
-        "readings in each 0.15 s of time, friendly readings above the zero line and hostile "
-        "ones below, on placebo (blue) and on oxytocin (vermillion, with dots). Second "
-        "chart: five of the readings, evidence against time. Blue: on placebo, each rising "
-        "or falling until it reaches +1 (read as friendly) or −1 (read as hostile). "
-        "Vermillion: the same five readings, driven by the same noise, on oxytocin, each "
-        "stopping at oxytocin's bounds (dashed). A dashed grey vertical line marks when the "
-        "face has fully formed, at 0.5 s."
     )
 
     #: Readings per condition behind the histograms and the readout: the standard

@@ -57,6 +57,13 @@ def _panel(who: str, colour: str) -> Panel:
             Line("step", f"{key}_belief", "belief", colour),
         ),
         references=((0, ""),),
+        description=(
+            f"{who}'s simulated service of {GREETINGS} greetings, against greeting number, "
+            "from −1 hostile to +1 friendly: the expression each greeter intended (grey, "
+            "dashed), the face the greeter finally showed after mimicking "
+            f"{who}'s answer (blue dots), and {who}'s belief about the congregation after "
+            "each greeting (solid line)."
+        ),
     )
 
 
@@ -79,13 +86,6 @@ class ServiceTraceExplorer(Explorer):
                 0.2, 0.2, "", decimals=1),
     )
     panels = (_panel("Tom", OKABE_ITO["green"]), _panel("Mary", OKABE_ITO["vermillion"]))
-    alt_text = (
-        f"Two charts of one simulated service of {GREETINGS} greetings, Tom's and Mary's, "
-        "against greeting number: the expression each greeter intended (grey dashed, the "
-        "same in both charts), the face the greeter finally showed after mimicking the "
-        "perceiver's answer (blue dots), and the perceiver's belief about the congregation "
-        "after each greeting (solid line), from −1 hostile to +1 friendly."
-    )
 
     def compute(self, *, mimicry: float, oxytocin: float,
                 congregation_mean: float) -> dict[str, Any]:

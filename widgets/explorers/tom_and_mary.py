@@ -104,6 +104,11 @@ class TomAndMaryExplorer(Explorer):
                 Line("ends", "intention", "mean intention", OKABE_ITO["grey"], dashed=True),
             ),
             references=((0, ""),),
+            description=(
+                "Tom's (green, solid) and Mary's (vermillion, dashed) average belief about the "
+                "congregation over 40 greetings, from −1 hostile to +1 friendly, starting at +0.6 "
+                "and −0.6, with a grey dashed line at the congregation's mean intention."
+            ),
         ),
         Panel(
             title=f"Final beliefs ({readings} services)",
@@ -116,13 +121,12 @@ class TomAndMaryExplorer(Explorer):
                 Line("belief_bins", "mary_final", "Mary", OKABE_ITO["vermillion"],
                      dashed=True, markers=True),
             ),
+            description=(
+                "How Tom's (green, solid) and Mary's (vermillion, dashed) beliefs at the end of a "
+                f"service are spread over {readings} simulated services: the share of services "
+                "ending at each final belief, from −1 hostile to +1 friendly."
+            ),
         ),
-    )
-    alt_text = (
-        "Left: Tom's and Mary's average belief about the congregation over 40 greetings, "
-        "starting at +0.6 and −0.6, with a dashed line at the congregation's mean "
-        "intention. Right: how their beliefs at the end of the service are spread over "
-        f"{readings} simulated services."
     )
 
     def _pair(self, oxytocin: float, mimicry: float, congregation_mean: float,
