@@ -166,6 +166,19 @@ def test_the_cdn_patch_is_needed_and_fails_loudly_if_jupyterquiz_moves():
         _patched_script(raw.replace("typeof MathJax", "typeof window.MathJax"))
 
 
+def test_pasting_an_answer_is_allowed_and_the_patch_fails_loudly_if_jupyterquiz_moves():
+    from jupyterquiz.dynamic.loader import load_questions_script
+    from jupyterquiz.dynamic.renderer import build_script
+
+    prefix, static, url = load_questions_script([], "x")
+    raw = build_script(prefix, static, url, "x", True)
+    assert "onpaste" in raw  # unpatched, jupyterquiz refuses pasted answers
+    assert "onpaste" not in _patched_script(raw)
+    with pytest.raises(RuntimeError, match="blocks pasting"):
+        _patched_script(raw.replace("inp.onpaste = event => false;",
+                                    "inp.onpaste = (event) => false;"))
+
+
 def test_the_pinned_jupyterquiz_is_installed():
     requirements = (Path(__file__).resolve().parent.parent / "requirements.txt").read_text()
     pinned = re.search(r"^jupyterquiz==(\S+)$", requirements, re.M)

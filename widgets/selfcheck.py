@@ -172,6 +172,7 @@ _ENHANCE = """
 _CDN_MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-svg.js"
 _MATHJAX_TEST = re.compile(r"typeof MathJax\b")
 _NO_MATHJAX = "typeof MathJax_is_not_used_in_self_checks"
+_NO_PASTE = "inp.onpaste = event => false;"
 
 
 def _patched_script(script: str) -> str:
@@ -183,8 +184,9 @@ def _patched_script(script: str) -> str:
     TypeError on the page), and when it finds no ``typeset`` it replaces the
     page's MathJax configuration and loads MathJax from a CDN. Every such
     branch starts with a ``typeof MathJax`` test, which is pointed at a name
-    that is never defined; the CDN address is removed as well. If a new
-    jupyterquiz changes that code, this fails loudly rather than ship it.
+    that is never defined; the CDN address is removed as well. Its refusal of
+    pasted answers is removed too. If a new jupyterquiz changes that code, this
+    fails loudly rather than ship it.
     """
     tests = len(_MATHJAX_TEST.findall(script))
     if tests < 5 or script.count(_CDN_MATHJAX) != 2:
@@ -193,6 +195,14 @@ def _patched_script(script: str) -> str:
             f"({tests} 'typeof MathJax' tests); is the pinned jupyterquiz 2.9.6.4 "
             "installed? Refusing to emit a script that could load MathJax from a CDN")
     script = _MATHJAX_TEST.sub(_NO_MATHJAX, script).replace(_CDN_MATHJAX, "")
+    # jupyterquiz also refuses pasted answers. A student who worked a number out in a
+    # notebook, or who types with assistive software, must be able to paste it.
+    if _NO_PASTE not in script:
+        raise RuntimeError("jupyterquiz's number box no longer blocks pasting as "
+                           "widgets.selfcheck expects; check the pinned version")
+    script = script.replace(_NO_PASTE, "")
+    if "onpaste" in script:
+        raise RuntimeError("a self-check script still blocks pasting")
     if "://" in script:
         raise RuntimeError("a self-check script still names another host")
     return script
