@@ -17,9 +17,12 @@ Speed
   extend as they run (it is 0.4 KB).
 * **Stylesheets.** sphinx-thebe's stylesheet is dropped (the book does not use Thebe);
   sphinx-exercise's and sphinx-design's load only on pages that use them; the copy button's,
-  which styles a button its script adds after loading, no longer blocks the first paint.
+  which styles a button its script adds after loading, no longer blocks the first paint. After
+  the build, the rest of each page's registered stylesheets (nine on a chapter) are served
+  as one file, named by a hash of its content, so a phone makes one request, not nine.
 * **Images** get ``width`` and ``height`` from their files, so the page does not jump when
-  they arrive (``book.css`` keeps them responsive with ``height: auto``).
+  they arrive (``book.css`` keeps them responsive with ``height: auto``), and load lazily:
+  a figure further down does not take bandwidth from what the reader sees first.
 
 Every reader
 * **A description** (``<meta name="description">``) on every page, for search results and
@@ -215,7 +218,10 @@ def _size_images(app, pagename, templatename, context, doctree) -> None:
         size = _image_size(source if source.is_absolute() else Path(app.srcdir) / source)
         if size is None:
             return match.group(0)
-        return f'<img{before}src="{src}" width="{size[0]}" height="{size[1]}"{after}/>'
+        # Lazy: a figure further down the page does not take a phone's bandwidth from
+        # what the reader sees first (the browser fetches it as it nears the screen).
+        return (f'<img{before}src="{src}" width="{size[0]}" height="{size[1]}" '
+                f'loading="lazy" decoding="async"{after}/>')
 
     context["body"] = _IMG.sub(add_size, body)
 
@@ -334,10 +340,103 @@ def _cut_icons(app, exception) -> None:
         f"{name} {before // 1000} → {after // 1000} KB" for name, (before, after) in sizes.items()))
 
 
+# --- One stylesheet instead of many --------------------------------------------------------
+
+BUNDLE_FOLDER = Path("_static", "bundles")
+#: The stylesheets Sphinx and the extensions register (the theme's own two are written by its
+#: template, without a type): each one more request before the first paint on a phone.
+_REGISTERED_SHEET = re.compile(
+    r'<link rel="stylesheet" type="text/css" href="(?P<href>[^"]+)" />\n?')
+_BUNDLE_LINK = re.compile(
+    r'<link rel="stylesheet" href="(?P<href>[^"]+)" data-bundled="(?P<files>[^"]+)" />')
+
+
+def _bundle(outdir: Path, files: list[str]) -> str:
+    """Concatenate ``files`` (paths under ``_static``) into one content-named file; its path."""
+    import hashlib
+
+    text = "".join(f"/* {name} */\n" + (outdir / "_static" / name).read_text(encoding="utf-8")
+                   + "\n" for name in files)
+    name = hashlib.sha256(text.encode()).hexdigest()[:16] + ".css"
+    (outdir / BUNDLE_FOLDER).mkdir(parents=True, exist_ok=True)
+    (outdir / BUNDLE_FOLDER / name).write_text(text, encoding="utf-8")
+    return (BUNDLE_FOLDER / name).as_posix()
+
+
+def bundle_stylesheets(outdir: Path, page: Path) -> bool:
+    """Replace a page's registered stylesheets by one file holding them all, in order.
+
+    On a phone each stylesheet in the head is one more request before the first paint. The
+    bundle's name is a hash of its content, so a changed stylesheet is a new file (no stale
+    copy in a reader's cache); the page keeps the list of what it bundled, so that a later
+    build re-bundles pages Sphinx does not rewrite. A stylesheet with ``url(...)`` stays a file
+    of its own (moving it would break its relative addresses), as does one loaded after the
+    first paint (``media="print"``). Returns whether the page changed.
+    """
+    html_text = page.read_text(encoding="utf-8")
+    head, rest = html_text.split("</head>", 1) if "</head>" in html_text else ("", "")
+    if not head:
+        return False
+    root = Path(*[".."] * (len(page.relative_to(outdir).parts) - 1)).as_posix() or "."
+    static = f"{root}/_static/" if root != "." else "_static/"
+
+    previous = _BUNDLE_LINK.search(head)
+    if previous:  # re-bundle from the list the page kept
+        files = previous.group("files").split()
+        start, end = previous.span()
+    else:
+        files, spans = [], []
+        for link in _REGISTERED_SHEET.finditer(head):
+            href = link.group("href").split("?")[0]
+            if not href.startswith(static):
+                continue
+            name = href[len(static):]
+            if "url(" in (outdir / "_static" / name).read_text(encoding="utf-8"):
+                continue
+            files.append(name)
+            spans.append(link.span())
+        if len(files) < 2:
+            return False
+        # Removed back to front so the spans stay valid; the bundle takes the last one's place.
+        for span in reversed(spans[:-1]):
+            head = head[: span[0]] + head[span[1]:]
+        shift = sum(b - a for a, b in spans[:-1])
+        start, end = spans[-1][0] - shift, spans[-1][1] - shift
+    bundle = _bundle(outdir, files)
+    link = (f'<link rel="stylesheet" href="{static}{bundle[len("_static/"):]}" '
+            f'data-bundled="{" ".join(files)}" />')
+    if head[start:end].endswith("\n"):
+        link += "\n"
+    new_text = head[:start] + link + head[end:] + "</head>" + rest
+    if new_text == html_text:
+        return False
+    page.write_text(new_text, encoding="utf-8")
+    return True
+
+
+def _bundle_pages(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    pages = [page for page in outdir.rglob("*.html")
+             if "_static" not in page.relative_to(outdir).parts]
+    changed = sum(bundle_stylesheets(outdir, page) for page in pages)
+    # Bundles of earlier builds that no page uses any more.
+    used = set()
+    for page in pages:
+        used.update(Path(m.group("href")).name
+                    for m in _BUNDLE_LINK.finditer(page.read_text(encoding="utf-8")))
+    for old in (outdir / BUNDLE_FOLDER).glob("*.css"):
+        if old.name not in used:
+            old.unlink()
+    logger.info(f"stylesheets bundled into one file per page: {changed} page(s) updated")
+
+
 def setup(app):
     app.connect("html-page-context", _add_description)
     app.connect("html-page-context", _fix_markup, priority=950)
     app.connect("html-page-context", _size_images, priority=950)
     app.connect("html-page-context", _lighten_assets, priority=950)
     app.connect("build-finished", _cut_icons)
+    app.connect("build-finished", _bundle_pages, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -126,6 +126,49 @@ def test_a_theme_without_icon_rules_is_an_error(tmp_path):
         every_reader.subset_icon_fonts(tmp_path)
 
 
+# --- Stylesheet bundles ------------------------------------------------------------------
+
+def _fixture_site(tmp_path):
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "a.css").write_text("p{color:red}", encoding="utf-8")
+    (static / "styles" / "b.css").write_text("p{color:blue}", encoding="utf-8")
+    (static / "font.css").write_text("@font-face{src:url(f.woff2)}", encoding="utf-8")
+    (tmp_path / "chapters").mkdir()
+    page = tmp_path / "chapters" / "one.html"
+    page.write_text(
+        "<html><head>\n"
+        '<link href="../_static/styles/theme.css" rel="stylesheet" />\n'
+        '<link rel="stylesheet" type="text/css" href="../_static/a.css?v=1" />\n'
+        '<link rel="stylesheet" type="text/css" href="../_static/font.css?v=2" />\n'
+        '<link rel="stylesheet" type="text/css" href="../_static/styles/b.css?v=3" />\n'
+        "</head><body></body></html>", encoding="utf-8")
+    return page
+
+
+def test_a_pages_stylesheets_become_one_file_in_the_same_order(tmp_path):
+    page = _fixture_site(tmp_path)
+    assert every_reader.bundle_stylesheets(tmp_path, page)
+    text = page.read_text(encoding="utf-8")
+    bundle = re.search(r'href="\.\./(_static/bundles/[0-9a-f]{16}\.css)"', text).group(1)
+    css = (tmp_path / bundle).read_text(encoding="utf-8")
+    assert css.index("color:red") < css.index("color:blue")  # the cascade keeps its order
+    assert 'href="../_static/font.css' in text  # url(...) inside: left as its own file
+    assert "a.css" not in text.split("data-bundled")[0] and "theme.css" in text
+    assert not every_reader.bundle_stylesheets(tmp_path, page)  # nothing left to do
+
+
+def test_a_changed_stylesheet_gets_a_new_bundle_on_the_next_build(tmp_path):
+    page = _fixture_site(tmp_path)
+    every_reader.bundle_stylesheets(tmp_path, page)
+    first = re.search(r"bundles/([0-9a-f]+)\.css", page.read_text(encoding="utf-8")).group(1)
+    (tmp_path / "_static" / "a.css").write_text("p{color:green}", encoding="utf-8")
+    assert every_reader.bundle_stylesheets(tmp_path, page)
+    second = re.search(r"bundles/([0-9a-f]+)\.css", page.read_text(encoding="utf-8")).group(1)
+    assert second != first
+    assert "color:green" in (tmp_path / "_static" / "bundles" / f"{second}.css").read_text()
+
+
 # --- The built site -----------------------------------------------------------------------
 
 def _description(page: str) -> str | None:
@@ -153,6 +196,18 @@ def test_only_the_search_page_loads_the_search_index(site):
         page = (site / path).read_text(encoding="utf-8")
         loads_index = 'src="searchindex.js"' in page or "/searchindex.js" in page
         assert loads_index == (path == "search.html"), path
+
+
+@pytest.mark.build
+def test_a_page_blocks_its_first_paint_on_three_stylesheets_at_most(site):
+    for path in built_pages(site):
+        head = (site / path).read_text(encoding="utf-8").split("</head>")[0]
+        blocking = [tag for tag in re.findall(r"<link[^>]*stylesheet[^>]*>", head)
+                    if 'media="print"' not in tag]
+        assert len(blocking) <= 3, (path, blocking)  # the theme's two, and the bundle
+        for tag in blocking:
+            href = re.search(r'href="([^"?]+)', tag).group(1)
+            assert ((site / path).parent / href).is_file(), (path, href)
 
 
 @pytest.mark.build
@@ -224,6 +279,7 @@ def test_images_declare_the_size_of_their_file(site):
             width = re.search(r'\bwidth="(\d+)"', tag)
             height = re.search(r'\bheight="(\d+)"', tag)
             assert width and height, (path, tag[:120])
+            assert 'loading="lazy"' in tag, (path, tag[:120])
             with Image.open((site / path).parent / src) as image:
                 assert (int(width.group(1)), int(height.group(1))) == image.size, (path, src)
             checked += 1
