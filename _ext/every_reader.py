@@ -212,10 +212,9 @@ def _size_images(app, pagename, templatename, context, doctree) -> None:
         before, src, after = match.groups()
         if " width=" in before + after or " height=" in before + after:
             return match.group(0)
-        source = sources.get(src.rsplit("/", 1)[-1])
-        if source is None:
-            source = Path(app.srcdir) / src
-        size = _image_size(source if source.is_absolute() else Path(app.srcdir) / source)
+        # Sphinx's record of the image's source, else the address itself; relative paths are
+        # under the source folder (joining an absolute path keeps it as it is).
+        size = _image_size(Path(app.srcdir) / sources.get(src.rsplit("/", 1)[-1], src))
         if size is None:
             return match.group(0)
         # Lazy: a figure further down the page does not take a phone's bandwidth from
