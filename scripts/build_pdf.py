@@ -339,7 +339,9 @@ def chromium_browser(chromium: str | None = None):
 LIGHT_MODE = "try { localStorage.setItem('mode', 'light'); localStorage.setItem('theme', " \
              "'light'); } catch (e) {}"
 
+# Explorers fetch their results as the reader scrolls near them; printing wants them all.
 WAIT_UNTIL_DRAWN = """async () => {
+  if (window.bookExplorers) await window.bookExplorers.startAll();
   const roots = Array.from(document.querySelectorAll('div.explorer[data-explorer]'));
   for (let i = 0; i < 600; i++) {
     if (roots.every(r => r.explorer || r.querySelector('.explorer-failed'))) break;

@@ -73,8 +73,14 @@ class PageWatch:
         }.items() if value}
 
 
-def open_page(browser, server, path, viewport, color_scheme="light"):
+#: Explorers fetch their results when the reader scrolls near them; most tests want them all.
+START_EXPLORERS = "() => window.bookExplorers ? window.bookExplorers.startAll() : null"
+
+
+def open_page(browser, server, path, viewport, color_scheme="light", start_explorers=True):
     """``path`` in a new browser context at ``viewport``, the system set to ``color_scheme``.
+
+    With ``start_explorers`` every explorer on the page is started, wherever it is.
 
     The theme follows the system's scheme (html_context.default_mode "auto"), as a reader's
     browser would.
@@ -83,6 +89,8 @@ def open_page(browser, server, path, viewport, color_scheme="light"):
     page = context.new_page()
     watch = PageWatch(page, server)
     page.goto(f"{server}/{path}", wait_until="load")
+    if start_explorers:
+        page.evaluate(START_EXPLORERS)
     page.wait_for_load_state("networkidle")
     return context, page, watch
 

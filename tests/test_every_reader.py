@@ -7,7 +7,9 @@ the icon fonts in the site draw every icon the pages name and nothing much else)
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import re
 import shutil
 from pathlib import Path
@@ -284,3 +286,41 @@ def test_images_declare_the_size_of_their_file(site):
                 assert (int(width.group(1)), int(height.group(1))) == image.size, (path, src)
             checked += 1
     assert checked >= 3  # the chapters' matplotlib figures
+
+
+# --- Explorers' results in files of their own (_ext/book_assets.py) ---------------------------
+
+DATA_ELEMENT = re.compile(r'<script type="application/json" class="explorer-data" '
+                          r'data-src="(?P<src>[^"]+)" data-key="(?P<key>[0-9a-f]{16})"></script>')
+
+
+def test_explorer_results_are_files_named_by_their_content(site):
+    """No page carries an explorer's results inline; each file holds what its name says."""
+    folder = (site / "_static" / "explorer-data").resolve()
+    used, names_seen = set(), set()
+    for path in built_pages(site):
+        text = (site / path).read_text(encoding="utf-8")
+        explorers = re.findall(r'<div class="explorer" id="[^"]+" data-explorer="([^"]+)"', text)
+        if not explorers:
+            continue
+        assert 'class="explorer-data">' not in text, f"{path}: results inline"
+        elements = list(DATA_ELEMENT.finditer(text))
+        assert len(elements) == len(explorers), path
+        for name, element in zip(explorers, elements, strict=True):
+            key = element.group("key")
+            file = ((site / path).parent / element.group("src")).resolve()
+            assert file.parent == folder and file.name == f"{key}.js", (path, file)
+            body = file.read_text(encoding="utf-8")
+            prefix = f'(window.explorerData = window.explorerData || {{}})["{key}"] = '
+            assert body.startswith(prefix) and body.endswith(";\n"), file.name
+            payload = body[len(prefix):-2]
+            assert hashlib.sha256(payload.encode()).hexdigest()[:16] == key
+            assert json.loads(payload)["name"] == name, (path, file.name)
+            used.add(file.name)
+            names_seen.add(name)
+    from widgets.explorers import ALL_EXPLORERS
+
+    assert names_seen == {cls.name for cls in ALL_EXPLORERS}
+    # A page showing an explorer another page shows refers to the same file.
+    assert len(used) == len(names_seen)
+    assert {file.name for file in folder.glob("*.js")} == used, "files no page uses"

@@ -31,7 +31,7 @@ from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
 from widgets.explorers.framework import OKABE_ITO, OKABE_ITO_ON_WHITE
 
 from .conftest import ROOT
-from .test_browser import DESKTOP, PHONE, PageWatch
+from .test_browser import DESKTOP, PHONE, START_EXPLORERS, PageWatch
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 EXPLORER_CSS = ROOT / "assets" / "explorer" / "explorer.css"
@@ -363,6 +363,7 @@ def open_in_scheme(browser, server, path, viewport, scheme):
     page = context.new_page()
     watch = PageWatch(page, server)
     page.goto(f"{server}/{path}", wait_until="load")
+    page.evaluate(START_EXPLORERS)
     page.wait_for_load_state("networkidle")
     # The theme follows the system's scheme by default.
     assert page.evaluate("document.documentElement.dataset.theme") == scheme

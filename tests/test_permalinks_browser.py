@@ -18,7 +18,7 @@ import pytest
 from widgets.explorers import ALL_EXPLORERS, HormesisExplorer
 
 from .conftest import ROOT
-from .test_browser import DESKTOP, open_page
+from .test_browser import DESKTOP, PHONE, START_EXPLORERS, open_page
 from .test_explorers_browser import IDS, PLACES, a_setting_off_the_defaults, current_values
 
 pytestmark = pytest.mark.browser
@@ -45,6 +45,8 @@ STATE = """() => [...document.querySelectorAll('div.explorer[data-explorer]')].m
     .every(line => line.getAttribute('points'));
   return state;
 })"""
+STARTED = "() => [...document.querySelectorAll('div.explorer[data-explorer]')].map(r => " \
+          "Boolean(r.explorer))"
 INJECTED = """() => ({injected: window.__injected === undefined ? null : window.__injected,
   onerror: document.querySelectorAll('[onerror]').length,
   tags: document.querySelectorAll('oxy-injected').length})"""
@@ -108,6 +110,7 @@ def watch_dialogs(page):
 def visit(page, server, path, address, n):
     # A new query string makes a full load; a new hash alone would only fire hashchange.
     page.goto(f"{server}/{path}?visit={n}#{address}", wait_until="domcontentloaded")
+    page.evaluate(START_EXPLORERS)
 
 
 SET_HASH = """hash => new Promise(resolve => {
@@ -196,17 +199,38 @@ def test_a_new_address_on_an_open_page_replaces_the_notice(browser, server):
     context.close()
 
 
-def rewrite_payloads(page, path, change):
-    """Serve ``path`` with ``change(data)`` applied to each explorer's embedded JSON."""
-    pattern = re.compile(r'(class="explorer-data">)(.*?)(</script>)', re.S)
+#: A file of explorer results, as the site serves it (see ``_ext/book_assets.py``).
+DATA_FILE = re.compile(r'^(\(window\.explorerData = .*?\["[0-9a-f]+"\] = )(.*)(;\n)$', re.S)
+#: An explorer's results element once they moved to a file.
+DATA_ELEMENT = re.compile(
+    r'<script type="application/json" class="explorer-data" data-src="([^"]+)" '
+    r'data-key="[0-9a-f]+"></script>')
 
-    def rewrite(match):
-        text = change(json.loads(match.group(2)))
-        return match.group(1) + text.replace("</", "<\\/") + match.group(3)
+
+def rewrite_payloads(page, change):
+    """Serve every explorer's results file with ``change(data)`` applied to its results."""
 
     def handle(route):
-        html = pattern.sub(rewrite, route.fetch().text())
-        route.fulfill(body=html, content_type="text/html")
+        match = DATA_FILE.match(route.fetch().text())
+        assert match, route.request.url
+        text = change(json.loads(match.group(2)))
+        route.fulfill(body=match.group(1) + text + match.group(3),
+                      content_type="text/javascript")
+
+    page.route("**/_static/explorer-data/*.js*", handle)
+
+
+def inline_payloads(page, site, path):
+    """Serve ``path`` with its explorers' results inline, as the site embedded them before."""
+    folder = (site / path).parent
+
+    def inline(match):
+        payload = DATA_FILE.match((folder / match.group(1)).read_text(encoding="utf-8")).group(2)
+        return f'<script type="application/json" class="explorer-data">{payload}</script>'
+
+    def handle(route):
+        route.fulfill(body=DATA_ELEMENT.sub(inline, route.fetch().text()),
+                      content_type="text/html")
 
     page.route(f"**/{path}?*", handle)
 
@@ -226,7 +250,7 @@ def test_named_positions_are_shown_and_accepted_in_links(browser, server):
 
     context, page, watch = open_page(browser, server, path, DESKTOP)
     dialogs = watch_dialogs(page)
-    rewrite_payloads(page, path, add_labels)
+    rewrite_payloads(page, add_labels)
     visit(page, server, path, "", 0)
     cases = [(words, "level+4+mark", 4), (words, "LEVEL%202%20MARK", 2), (numbers, "1003", 3)]
     cases += [(words, f"{words.grid[5]:g}", 5), (numbers, f"{numbers.grid[2]:g}", 2)]
@@ -252,9 +276,8 @@ def test_an_explorer_that_cannot_start_leaves_the_others_working(browser, server
     context, page, watch = open_page(browser, server, GALLERY, DESKTOP)
     names = [cls.name for cls in explorers_on(page)]
     broken = names[1]
-    rewrite_payloads(
-        page, GALLERY, lambda data: "{broken" if data["name"] == broken else json.dumps(data)
-    )
+    # Not JSON-breaking text: the file is a script, and a syntax error is a page error.
+    rewrite_payloads(page, lambda data: "null" if data["name"] == broken else json.dumps(data))
     visit(page, server, GALLERY, "", 0)
     root = page.locator(f"div.explorer[data-explorer='{broken}']")
     assert "This explorer could not start" in root.locator(".explorer-notice").inner_text()
@@ -264,7 +287,39 @@ def test_an_explorer_that_cannot_start_leaves_the_others_working(browser, server
     context.close()
 
 
-def test_these_checks_catch_the_old_script(browser, server):
+def test_an_explorer_whose_results_do_not_arrive_says_so(browser, server):
+    context, page, watch = open_page(browser, server, GALLERY, DESKTOP)
+    names = [cls.name for cls in explorers_on(page)]
+    sources = page.eval_on_selector_all(
+        "script.explorer-data", "els => els.map(e => e.getAttribute('data-src'))")
+    assert len(sources) == len(names) and all(src.endswith(".js") for src in sources)
+    missing = names[2]
+    page.route(f"**/{sources[2].rsplit('/', 1)[1]}*", lambda route: route.abort())
+    visit(page, server, GALLERY, "", 0)
+    root = page.locator(f"div.explorer[data-explorer='{missing}']")
+    assert "could not be loaded" in root.locator(".explorer-notice").inner_text()
+    working = [s["name"] for s in page.evaluate(STATE) if s["started"] and s["drawn"]]
+    assert working == [name for name in names if name != missing]
+    context.close()
+
+
+def test_explorers_start_near_the_screen_not_before(browser, server):
+    """On a phone a reader fetches an explorer's results only on scrolling near it."""
+    context, page, watch = open_page(browser, server, GALLERY, PHONE, start_explorers=False)
+    started = page.evaluate(STARTED)
+    assert started and not all(started), started  # the gallery is many screens long
+    last = page.locator("div.explorer[data-explorer]").last
+    last.scroll_into_view_if_needed()
+    page.wait_for_function("el => Boolean(el.explorer)", arg=last.element_handle())
+    # An address naming an explorer starts them all, as a link to a setting must.
+    name = explorers_on(page)[-1].name
+    page.goto(f"{server}/{GALLERY}?visit=1#{name}", wait_until="load")
+    page.wait_for_function(f"() => ({STARTED})().every(Boolean)")
+    assert watch.problems() == {}
+    context.close()
+
+
+def test_these_checks_catch_the_old_script(browser, server, site):
     """The checks can fail: the script before this fix threw on "__proto__" and "%"."""
     old = f"{OLD_SCRIPT_COMMIT}:assets/explorer/explorer.js"
     shown = subprocess.run(["git", "show", old], capture_output=True, text=True, cwd=ROOT)
@@ -274,6 +329,7 @@ def test_these_checks_catch_the_old_script(browser, server):
     addresses = gallery_addresses(explorers_on(page))
     old_script = {"body": shown.stdout, "content_type": "text/javascript"}
     page.route("**/explorer/explorer.js*", lambda route: route.fulfill(**old_script))
+    inline_payloads(page, site, GALLERY)  # the old script read its results from the page
     cases = [case for case in addresses if case[0] == "%" or "__proto__" in case[0]]
     for n, (address, owner, words) in enumerate(cases):
         visit(page, server, GALLERY, address, n)

@@ -5,7 +5,12 @@
  * steps and draws them as SVG. No library, no network.
  *
  * Each explorer is a <div class="explorer" data-explorer="NAME"> holding a
- * <script type="application/json" class="explorer-data"> payload:
+ * <script type="application/json" class="explorer-data"> payload. On the book's
+ * site the payload is in a file of its own (the element's data-src; the file sets
+ * window.explorerData[data-key]), fetched when the explorer comes near the screen,
+ * when an address names it, or when every explorer is asked for
+ * (window.bookExplorers.startAll(), which returns a promise; printing asks too).
+ * The payload:
  *   controls: [{name, label, min, max, step, default, unit, decimals, help,
  *               labels (optional: one name per grid step, shown instead of the number)}]
  *   panels:   [{title, x_label, y_label, x_range, y_range, lines, references,
@@ -91,9 +96,49 @@
 
   var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-  function Explorer(root) {
+  // Scripts holding explorers' results, by address: each is fetched once.
+  var loading = new Map();
+
+  function loadScript(src) {
+    if (!loading.has(src)) {
+      loading.set(src, new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.async = true;
+        script.onload = resolve;
+        script.onerror = function () {
+          reject(new Error("its results (" + src + ") could not be loaded"));
+        };
+        document.head.appendChild(script);
+      }));
+    }
+    return loading.get(src);
+  }
+
+  // An explorer's results: inline in the page, or in the file its element names.
+  function results(root) {
+    var block = root.querySelector("script.explorer-data");
+    if (!block) return Promise.reject(new Error("its results are missing from the page"));
+    var src = block.getAttribute("data-src"), key = block.getAttribute("data-key");
+    if (!src) {
+      try {
+        return Promise.resolve(JSON.parse(block.textContent));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return loadScript(src).then(function () {
+      var store = window.explorerData;
+      if (!store || !Object.prototype.hasOwnProperty.call(store, key)) {
+        throw new Error("its results (" + src + ") did not define " + quote(key));
+      }
+      return store[key];
+    });
+  }
+
+  function Explorer(root, data) {
     this.root = root;
-    this.data = JSON.parse(root.querySelector("script.explorer-data").textContent);
+    this.data = data;
     this.name = this.data.name;
     // Own keys only: an address saying "__proto__" or "constructor" must not
     // find anything through a prototype chain.
@@ -461,21 +506,66 @@
   }
 
   function start() {
-    var roots = document.querySelectorAll("div.explorer[data-explorer]");
-    var explorers = [], failed = [];
-    for (var i = 0; i < roots.length; i++) {
-      try {
-        roots[i].explorer = new Explorer(roots[i]);
-        explorers.push(roots[i].explorer);
-      } catch (error) {
-        failed.push(roots[i].getAttribute("data-explorer"));
-        startFailed(roots[i], error);
+    var roots = Array.prototype.slice.call(
+      document.querySelectorAll("div.explorer[data-explorer]"));
+    var starting = new Map();  // root -> promise settled once it started or failed
+
+    function startOne(root) {
+      if (!starting.has(root)) {
+        starting.set(root, results(root).then(function (data) {
+          root.explorer = new Explorer(root, data);
+        }).catch(function (error) {
+          root.explorerFailed = true;
+          startFailed(root, error);
+        }));
       }
+      return starting.get(root);
     }
-    followAddress(explorers, failed, true);
+
+    function startAll() {
+      return Promise.all(roots.map(startOne));
+    }
+
+    // In page order, whatever order their results arrived in.
+    function follow(scroll) {
+      var explorers = roots.filter(function (r) { return r.explorer; })
+        .map(function (r) { return r.explorer; });
+      var failed = roots.filter(function (r) { return r.explorerFailed; })
+        .map(function (r) { return r.getAttribute("data-explorer"); });
+      followAddress(explorers, failed, scroll);
+    }
+
+    // Whether the address may concern an explorer: anything but empty or an
+    // ordinary anchor (an element's id on this page that is not an explorer).
+    function concernsExplorers() {
+      var raw = window.location.hash.slice(1);
+      if (!raw) return false;
+      var target = raw.length <= MAX_ADDRESS ? document.getElementById(decode(raw) || "") : null;
+      return !target || target.hasAttribute("data-explorer");
+    }
+
+    window.bookExplorers = { startAll: startAll };
+    window.addEventListener("beforeprint", startAll);
     window.addEventListener("hashchange", function () {
-      followAddress(explorers, failed, false);
+      if (concernsExplorers()) {
+        startAll().then(function () { follow(false); });
+      } else {
+        follow(false);
+      }
     });
+    if (concernsExplorers() || !("IntersectionObserver" in window)) {
+      startAll().then(function () { follow(true); });
+      return;
+    }
+    // The rest start a screen or so before the reader reaches them.
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        startOne(entry.target);
+      });
+    }, { rootMargin: "100% 0px" });
+    roots.forEach(function (root) { observer.observe(root); });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
