@@ -339,6 +339,71 @@ def _cut_icons(app, exception) -> None:
         f"{name} {before // 1000} → {after // 1000} KB" for name, (before, after) in sizes.items()))
 
 
+# --- Tab stops for scrollable boxes, measured after layout ---------------------------------
+
+THEME_JS = Path("_static", "scripts", "pydata-sphinx-theme.js")
+#: pydata-sphinx-theme 0.17.1, ``addTabStopsToScrollableElements`` (src/pydata_sphinx_theme/
+#: assets/scripts/pydata-sphinx-theme.js, line 887), as its webpack bundle writes it.
+_THEME_TAB_STOPS = ".forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})"
+_BOOK_TAB_STOPS = ".forEach(e=>window.bookTabStop(e))"
+#: Defines ``bookTabStop``: the theme's test, run on a box when the browser next lays the page
+#: out anyway (an intersection observer's first report comes after layout), not at once.
+_TAB_STOP_SCRIPT = """/* The book (_ext/every_reader.py): the theme's tab stops for scrollable boxes, measured
+   after the browser's own next layout instead of forcing one of the whole page. */
+window.bookTabStop = (function () {
+  if (!("IntersectionObserver" in window)) {
+    return function (box) {
+      box.tabIndex = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight ? 0 : -1;
+    };
+  }
+  // Every box is "intersecting" with a margin this wide; the report is what matters.
+  var measure = new IntersectionObserver(function (entries) {
+    var boxes = entries.map(function (entry) { return entry.target; });
+    // Measure all, then change only the stops that differ: a change before the next
+    // measurement would make the browser lay the page out again.
+    var stops = boxes.map(function (box) {
+      measure.unobserve(box);
+      return box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight ? 0 : -1;
+    });
+    boxes.forEach(function (box, i) { if (box.tabIndex !== stops[i]) box.tabIndex = stops[i]; });
+  }, { rootMargin: "100000px" });
+  return function (box) {
+    measure.unobserve(box);
+    measure.observe(box);
+  };
+})();
+"""
+
+
+def patch_theme_tab_stops(outdir: Path) -> bool:
+    """Let the theme measure scrollable boxes after a layout instead of forcing one.
+
+    The theme gives every code block and cell output that scrolls a tab stop (so a keyboard
+    can scroll it), measuring all of them when the page loads and after any change to the
+    page. The page has usually changed since the last layout by then (fonts, self-checks),
+    so the first measurement makes the browser lay out the whole chapter there and then,
+    and then again as each tab stop changes: about 0.3 s of one task on a 4x slower phone
+    for the reading-faces chapter. The same test now runs when the browser has laid the page
+    out anyway, and changes only the stops that differ. Returns whether the file changed;
+    fails loudly if the theme's code is not what this expects.
+    """
+    path = outdir / THEME_JS
+    text = path.read_text(encoding="utf-8")
+    if text.startswith(_TAB_STOP_SCRIPT):
+        return False
+    if text.count(_THEME_TAB_STOPS) != 1:
+        raise RuntimeError(f"{THEME_JS}: the theme's tab-stop code is not what "
+                           "_ext/every_reader.py expects; is pydata-sphinx-theme 0.17.1 installed?")
+    path.write_text(_TAB_STOP_SCRIPT + text.replace(_THEME_TAB_STOPS, _BOOK_TAB_STOPS),
+                    encoding="utf-8")
+    return True
+
+
+def _patch_theme_script(app, exception) -> None:
+    if exception is None and app.builder.format == "html" and (Path(app.outdir) / THEME_JS).is_file():
+        patch_theme_tab_stops(Path(app.outdir))
+
+
 # --- One stylesheet instead of many --------------------------------------------------------
 
 BUNDLE_FOLDER = Path("_static", "bundles")
@@ -437,5 +502,6 @@ def setup(app):
     app.connect("html-page-context", _size_images, priority=950)
     app.connect("html-page-context", _lighten_assets, priority=950)
     app.connect("build-finished", _cut_icons)
+    app.connect("build-finished", _patch_theme_script)
     app.connect("build-finished", _bundle_pages, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
