@@ -7,7 +7,9 @@
 * Sets ``TWO_FACES_STATIC_BUILD=1`` before any notebook runs, so explorers
   render their static HTML (kernels inherit the builder's environment), and
   ``TWO_FACES_EXPLORER_CACHE`` to ``_build/explorer-cache``, so each explorer's
-  grid is computed once per build even when two pages show it.
+  grid is computed once per build even when two pages show it, and
+  ``TWO_FACES_GRID_WORKERS`` to the number of cores, so a grid is computed in
+  that many processes (a build runs one notebook at a time).
 * Adds the book's small stylesheet (``assets/book.css``) to every page, and the
   explorer script and style only to pages that contain an explorer.
 * Moves each explorer's results out of the page into a script of their own,
@@ -43,7 +45,11 @@ from pathlib import Path
 
 from docutils import nodes
 
-from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
+from widgets.explorers.framework import (
+    CACHE_VARIABLE,
+    GRID_WORKERS_VARIABLE,
+    STATIC_BUILD_VARIABLE,
+)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -54,6 +60,8 @@ def _serve_assets(app, config) -> None:
     # Each explorer's grid is computed once per build (and kept between builds
     # until the widgets' code changes), even when two pages show it.
     os.environ[CACHE_VARIABLE] = str(Path(app.outdir).parent / "explorer-cache")
+    # The build runs one notebook at a time; an explorer's grid can use every core.
+    os.environ.setdefault(GRID_WORKERS_VARIABLE, str(os.cpu_count() or 1))
 
 
 def _file_and_body(script) -> tuple[str, str]:

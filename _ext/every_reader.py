@@ -344,16 +344,18 @@ def _cut_icons(app, exception) -> None:
 THEME_JS = Path("_static", "scripts", "pydata-sphinx-theme.js")
 #: pydata-sphinx-theme 0.17.1, ``addTabStopsToScrollableElements`` (src/pydata_sphinx_theme/
 #: assets/scripts/pydata-sphinx-theme.js, line 887), as its webpack bundle writes it.
-_THEME_TAB_STOPS = ".forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})"
+_THEME_TAB_STOPS = (".forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||"
+                    "e.scrollHeight>e.clientHeight?0:-1})")
 _BOOK_TAB_STOPS = ".forEach(e=>window.bookTabStop(e))"
 #: Defines ``bookTabStop``: the theme's test, run on a box when the browser next lays the page
 #: out anyway (an intersection observer's first report comes after layout), not at once.
-_TAB_STOP_SCRIPT = """/* The book (_ext/every_reader.py): the theme's tab stops for scrollable boxes, measured
-   after the browser's own next layout instead of forcing one of the whole page. */
+_TAB_STOP_SCRIPT = """/* The book (_ext/every_reader.py): the theme's tab stops for scrollable
+   boxes, measured after the browser's own next layout, not by forcing one. */
 window.bookTabStop = (function () {
   if (!("IntersectionObserver" in window)) {
     return function (box) {
-      box.tabIndex = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight ? 0 : -1;
+      var scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+      box.tabIndex = scrolls ? 0 : -1;
     };
   }
   // Every box is "intersecting" with a margin this wide; the report is what matters.
@@ -400,8 +402,9 @@ def patch_theme_tab_stops(outdir: Path) -> bool:
 
 
 def _patch_theme_script(app, exception) -> None:
-    if exception is None and app.builder.format == "html" and (Path(app.outdir) / THEME_JS).is_file():
-        patch_theme_tab_stops(Path(app.outdir))
+    outdir = Path(app.outdir)
+    if exception is None and app.builder.format == "html" and (outdir / THEME_JS).is_file():
+        patch_theme_tab_stops(outdir)
 
 
 # --- One stylesheet instead of many --------------------------------------------------------

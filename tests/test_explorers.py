@@ -6,6 +6,7 @@ import functools
 import itertools
 import json
 import math
+import os
 import re
 
 import matplotlib
@@ -15,6 +16,7 @@ import pytest
 from widgets.explorers import ALL_EXPLORERS, Control, HormesisExplorer
 from widgets.explorers.framework import (
     CACHE_VARIABLE,
+    GRID_WORKERS_VARIABLE,
     MAX_EMBEDDED_BYTES,
     MAX_GRID_POINTS,
     STATIC_BUILD_VARIABLE,
@@ -242,3 +244,33 @@ def test_grid_results_are_the_model_at_every_grid_point_and_kept(monkeypatch, tm
     monkeypatch.setattr(HormesisExplorer, "compute",
                         lambda self, **values: pytest.fail("the model ran again"))
     assert again.grid_results().keys() == results.keys()
+
+
+def test_a_grid_computed_in_two_processes_is_the_grid_computed_in_one(monkeypatch):
+    """The build splits grids between processes: each point's seed is its own, so the
+    results are identical, point for point, to one process's (not just close)."""
+    from widgets.explorers import framework
+
+    explorer_class = next(cls for cls in ALL_EXPLORERS if cls.name == "attachment-plane")
+    monkeypatch.delenv(GRID_WORKERS_VARIABLE, raising=False)
+    serial = explorer_class().grid_results()
+    monkeypatch.setenv(GRID_WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(framework, "WORTH_SPLITTING", 0.0)  # split even a quick grid
+    pools, real_map = [], framework._map_in_processes
+    monkeypatch.setattr(framework, "_map_in_processes",
+                        lambda n, *args: pools.append(n) or real_map(n, *args))
+    parallel = explorer_class().grid_results()
+    if (os.cpu_count() or 1) > 1:
+        assert pools == [2], "the grid was not split between two processes"
+    assert list(parallel) == list(serial)  # same points, same order
+    for point, results in serial.items():
+        assert parallel[point].keys() == results.keys()
+        for key, value in results.items():
+            np.testing.assert_array_equal(parallel[point][key], value, err_msg=f"{point} {key}")
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1", "1.5"])
+def test_a_bad_number_of_grid_processes_is_refused_naming_it(monkeypatch, value):
+    monkeypatch.setenv(GRID_WORKERS_VARIABLE, value)
+    with pytest.raises(ValueError, match=f"{GRID_WORKERS_VARIABLE}.*{re.escape(repr(value))}"):
+        HormesisExplorer().grid_results()

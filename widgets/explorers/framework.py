@@ -35,8 +35,10 @@ import html
 import itertools
 import json
 import math
+import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +69,10 @@ STATIC_BUILD_VARIABLE = "TWO_FACES_STATIC_BUILD"
 #: Set by the book's build to a folder where each explorer's grid is kept, so an
 #: explorer shown on two pages (its chapter and the gallery) is computed once.
 CACHE_VARIABLE = "TWO_FACES_EXPLORER_CACHE"
+
+#: Set (to a number of processes) by the book's build: explorers' grids are then computed
+#: in that many processes at most, one per core.
+GRID_WORKERS_VARIABLE = "TWO_FACES_GRID_WORKERS"
 
 #: Budgets for the static export of one explorer.
 MAX_GRID_POINTS = 2000
@@ -549,10 +555,27 @@ class Explorer:
         if cache is not None and cache.exists():
             with cache.open("rb") as file:
                 return pickle.load(file)
-        results = {}
-        for combination in itertools.product(*(c.grid for c in self.controls)):
-            values = {c.name: float(v) for c, v in zip(self.controls, combination, strict=True)}
-            results[tuple(values.values())] = self.compute(**values)
+        points = [tuple(float(v) for v in combination)
+                  for combination in itertools.product(*(c.grid for c in self.controls))]
+        # A few points first, in this process: they say whether the rest are worth
+        # sending to other processes.
+        started = time.perf_counter()
+        first = max(1, len(points) // 20)
+        computed = _compute_points(self, points[:first])
+        rest = points[first:]
+        expected = (time.perf_counter() - started) / first * len(rest)
+        workers = _grid_workers(len(rest))
+        if workers > 1 and expected > WORTH_SPLITTING:
+            # Each point's randomness comes from its own seed (never from the order of the
+            # calls), so splitting the grid between processes gives the same results.
+            size = math.ceil(len(rest) / (4 * workers))
+            blocks = [rest[i:i + size] for i in range(0, len(rest), size)]
+            for block in _map_in_processes(workers, _compute_points, [self] * len(blocks),
+                                           blocks):
+                computed.extend(block)
+        else:
+            computed.extend(_compute_points(self, rest))
+        results = dict(zip(points, computed, strict=True))
         if cache is not None:
             _write_atomically(cache, pickle.dumps(results))
         return results
@@ -663,6 +686,53 @@ class Explorer:
         bundle = dict(bundle) if bundle else {}
         bundle["text/plain"] = f"{self.title} (live explorer: needs a Jupyter kernel)"
         return bundle
+
+
+def _grid_workers(points: int) -> int:
+    """Processes to compute a grid with: one, except in the book's build (see
+    :data:`GRID_WORKERS_VARIABLE`), where up to one per core (a build runs one notebook
+    at a time, and the largest grids take a minute on one core). Forking needs a POSIX
+    system; elsewhere grids are computed in one process."""
+    wanted = os.environ.get(GRID_WORKERS_VARIABLE, "")
+    if not wanted:
+        return 1
+    if not wanted.isdigit() or int(wanted) < 1:
+        raise ValueError(f"{GRID_WORKERS_VARIABLE} must be a whole number of processes, "
+                         f"at least 1; got {wanted!r}")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    # Fewer than a few points per process would cost more to start than it saves.
+    return max(1, min(int(wanted), os.cpu_count() or 1, points // 8))
+
+
+#: Seconds of computing left in a grid below which it is not split between processes.
+WORTH_SPLITTING = 5.0
+
+
+def _map_in_processes(workers: int, function, *arguments) -> list:
+    """``list(map(function, *arguments))``, in ``workers`` forked processes.
+
+    Forked, not spawned: a spawned process imports the caller's main script again (which
+    breaks a script without a ``__main__`` guard) and every module from scratch; a forked
+    one starts in milliseconds with this process's modules and caches. Only the calling
+    thread is copied, which is all the computing needs; Python 3.12+ warns about forking a
+    process that has threads (a Jupyter kernel has several), which here is expected.
+    """
+    import concurrent.futures
+    import multiprocessing
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        with concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(function, *arguments))
+
+
+def _compute_points(explorer: Explorer, points: list[tuple[float, ...]]) -> list[dict[str, Any]]:
+    """``explorer.compute`` at each point (values in the order of its controls)."""
+    names = [c.name for c in explorer.controls]
+    return [explorer.compute(**dict(zip(names, point, strict=True))) for point in points]
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
