@@ -339,6 +339,114 @@ def _cut_icons(app, exception) -> None:
         f"{name} {before // 1000} → {after // 1000} KB" for name, (before, after) in sizes.items()))
 
 
+# --- Stylesheets cut to the rules the site can use ----------------------------------------
+
+#: A class in a selector, outside any parenthesis (``:not(.x)`` matches where ``.x`` is unused).
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
+#: Words in the site's pages and scripts: every class a page has or a script can add.
+_WORD = re.compile(r"[_a-zA-Z][_a-zA-Z0-9-]*")
+
+
+def words_in_site(outdir: Path) -> set[str]:
+    """Every word in the site's HTML and scripts (a superset of the classes in use)."""
+    words: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *outdir.rglob("*.js")]:
+        if path.parent.name == "explorer-data":
+            continue  # explorers' results: numbers and sentences
+        words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return words
+
+
+def _selector_can_match(selector: str, words: set[str]) -> bool:
+    if "\\" in selector or "(" in selector:
+        return True  # escaped names and functional pseudo-classes: keep, not worth reading
+    selector = re.sub(r"\[[^\]]*\]", "", selector)  # a[href$=".pdf"] names no class
+    return all(name in words for name in _CLASS.findall(selector))
+
+
+def _split_selectors(prelude: str) -> list[str]:
+    return [part.strip() for part in prelude.split(",")]
+
+
+def _lean_rules(rules, words: set[str]) -> tuple[str, int]:
+    """The rules that can match, serialised; and how many selectors were dropped."""
+    import tinycss2
+
+    out, dropped = [], 0
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            prelude = tinycss2.serialize(rule.prelude).strip()
+            if "(" in prelude:  # commas inside :is(a, b) are not list separators
+                kept = [prelude]
+            else:
+                selectors = _split_selectors(prelude)
+                kept = [sel for sel in selectors if _selector_can_match(sel, words)]
+                dropped += len(selectors) - len(kept)
+            if kept:
+                out.append(",".join(kept) + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in (
+                "media", "supports", "layer", "container"):
+            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                             skip_whitespace=True)
+            body, count = _lean_rules(inner, words)
+            dropped += count
+            if body:
+                out.append("@" + rule.at_keyword + tinycss2.serialize(rule.prelude)
+                           + "{" + body + "}")
+        elif rule.type in ("at-rule", "qualified-rule"):
+            out.append(tinycss2.serialize([rule]))
+    return "".join(out), dropped
+
+
+def _ascii_escaped(css: str) -> str:
+    """Non-ASCII characters as CSS escapes (``\\f135``), as the stylesheets wrote them: the
+    parser reads escapes into characters, and an icon's code point is clearer escaped."""
+
+    def escape(match: re.Match) -> str:
+        following = css[match.end():match.end() + 1]
+        # An escape ends at the first character that is not a hex digit, or at one space.
+        end = " " if following and (following in "0123456789abcdefABCDEF " ) else ""
+        return f"\\{ord(match.group()):x}{end}"
+
+    return re.sub(r"[^\x00-\x7f]", escape, css)
+
+
+def drop_unused_rules(path: Path, words: set[str]) -> tuple[int, int]:
+    """Remove from a stylesheet the selectors naming a class no page or script has.
+
+    Every stylesheet in the head blocks the first paint; the theme's, sphinx-design's and
+    myst-nb's are whole frameworks, most of which the book never uses. A selector is kept
+    unless one of its classes (outside parentheses) is not a word anywhere in the site's
+    pages and scripts, which keeps every class a script adds by name. Returns the sizes
+    before and after; the source map no longer matches, so the link to it is removed.
+    """
+    import tinycss2
+
+    css = path.read_text(encoding="utf-8")
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    lean = _ascii_escaped(_lean_rules(rules, words)[0])
+    path.write_text(lean + "\n", encoding="utf-8")
+    return len(css.encode()), len(lean.encode()) + 1
+
+
+#: Stylesheets written by others, cut to what the site uses (the book's own are small).
+LEAN_SHEETS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css",
+               "sphinx-design.min.css", "mystnb.*.css", "basic.css", "togglebutton.css")
+
+
+def _cut_stylesheets(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    words = words_in_site(outdir)
+    sizes = {}
+    for pattern in LEAN_SHEETS:
+        for path in (outdir / "_static").glob(pattern):
+            sizes[path.name] = drop_unused_rules(path, words)
+    logger.info("stylesheets cut to the rules in use: " + ", ".join(
+        f"{name} {before // 1000} → {after // 1000} KB" for name, (before, after) in sizes.items()))
+
+
 # --- Tab stops for scrollable boxes, measured after layout ---------------------------------
 
 THEME_JS = Path("_static", "scripts", "pydata-sphinx-theme.js")
@@ -505,6 +613,7 @@ def setup(app):
     app.connect("html-page-context", _size_images, priority=950)
     app.connect("html-page-context", _lighten_assets, priority=950)
     app.connect("build-finished", _cut_icons)
+    app.connect("build-finished", _cut_stylesheets, priority=550)
     app.connect("build-finished", _patch_theme_script)
     app.connect("build-finished", _bundle_pages, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
