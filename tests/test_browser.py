@@ -89,9 +89,9 @@ def open_page(browser, server, path, viewport, color_scheme="light", start_explo
     page = context.new_page()
     watch = PageWatch(page, server)
     page.goto(f"{server}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")  # after it, a redirect (index.html) has happened
     if start_explorers:
-        page.evaluate(START_EXPLORERS)
-    page.wait_for_load_state("networkidle")
+        page.evaluate(START_EXPLORERS)  # resolves once every explorer has its results
     return context, page, watch
 
 
