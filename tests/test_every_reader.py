@@ -390,3 +390,43 @@ def test_the_sites_theme_script_measures_tab_stops_after_layout(site):
     script = (site / every_reader.THEME_JS).read_text(encoding="utf-8")
     assert script.startswith(every_reader._TAB_STOP_SCRIPT)
     assert script.count("window.bookTabStop(e)") == 1
+
+
+# --- Highlighted code without spans that change nothing ------------------------------------
+
+PYGMENTS_CSS = """
+html[data-theme="light"] .highlight pre { line-height: 125%; }
+html[data-theme="light"] .highlight { background: #fefefe; color: #080808 }
+html[data-theme="light"] .highlight .n { color: #080808 } /* Name */
+html[data-theme="light"] .highlight .k { color: #6730C5 } /* Keyword */
+html[data-theme="light"] .highlight .c { color: #080808; font-style: italic } /* Comment */
+html[data-theme="light"] .highlight .o { color: #080808 } /* Operator */
+html[data-theme="dark"] .highlight { background: #2b2b2b; color: #F8F8F2 }
+html[data-theme="dark"] .highlight .n { color: #F8F8F2 } /* Name */
+html[data-theme="dark"] .highlight .k { color: #DCC6E0 } /* Keyword */
+html[data-theme="dark"] .highlight .c { color: #F8F8F2; font-style: italic } /* Comment */
+html[data-theme="dark"] .highlight .o { color: #ABE338 } /* Operator: plain in light only */
+"""
+
+
+def test_only_tokens_drawn_like_the_code_around_them_in_both_schemes_are_plain():
+    assert every_reader.plain_token_classes(PYGMENTS_CSS) == {"n"}
+
+
+def test_plain_token_spans_are_removed_from_code_blocks_only():
+    body = ('<div class="highlight"><pre><span class="k">import</span> '
+            '<span class="n">numpy</span><span class="o">&lt;</span></pre></div>'
+            '<p><span class="n">not code</span></p>')
+    lean = every_reader.unwrap_plain_tokens(body, {"n"})
+    assert lean == ('<div class="highlight"><pre><span class="k">import</span> '
+                    'numpy<span class="o">&lt;</span></pre></div>'
+                    '<p><span class="n">not code</span></p>')
+
+
+def test_the_sites_code_keeps_its_coloured_tokens_and_drops_plain_ones(site):
+    page = (site / "chapters" / "reading-faces.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<div class="highlight"><pre>(.*?)</pre>', page, re.S)
+    assert blocks
+    classes = {c for block in blocks for c in re.findall(r'<span class="([a-z0-9]+)">', block)}
+    assert "kn" in classes  # keywords keep their colour
+    assert not classes & {"n", "p", "w"}
