@@ -20,6 +20,13 @@ Speed
   which styles a button its script adds after loading, no longer blocks the first paint. After
   the build, the rest of each page's registered stylesheets (nine on a chapter) are served
   as one file, named by a hash of its content, so a phone makes one request, not nine.
+* **Stylesheets cut.** The theme's, sphinx-design's and myst-nb's stylesheets are whole
+  frameworks; after the build each keeps only the selectors whose classes occur as words in
+  the site's pages or scripts (the theme's 312 → 128 KB).
+* **Highlighted code** loses the spans of tokens drawn exactly like the code around them in
+  both schemes (names, punctuation, white space): a third of a code-heavy chapter's elements.
+* **The theme's tab stops** for scrollable boxes are measured after the browser's own layout
+  (its script forced a layout of the whole chapter on load).
 * **Images** get ``width`` and ``height`` from their files, so the page does not jump when
   they arrive (``book.css`` keeps them responsive with ``height: auto``), and load lazily:
   a figure further down does not take bandwidth from what the reader sees first.
