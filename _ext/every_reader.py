@@ -428,10 +428,6 @@ def _selector_can_match(selector: str, words: set[str]) -> bool:
     return all(name in words for name in _CLASS.findall(selector))
 
 
-def _split_selectors(prelude: str) -> list[str]:
-    return [part.strip() for part in prelude.split(",")]
-
-
 def _lean_rules(rules, words: set[str]) -> tuple[str, int]:
     """The rules that can match, serialised; and how many selectors were dropped."""
     import tinycss2
@@ -443,7 +439,7 @@ def _lean_rules(rules, words: set[str]) -> tuple[str, int]:
             if "(" in prelude:  # commas inside :is(a, b) are not list separators
                 kept = [prelude]
             else:
-                selectors = _split_selectors(prelude)
+                selectors = [part.strip() for part in prelude.split(",")]
                 kept = [sel for sel in selectors if _selector_can_match(sel, words)]
                 dropped += len(selectors) - len(kept)
             if kept:
