@@ -9,17 +9,20 @@ its grid; every chart drawn; and nothing from the address turned into markup or 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 
 import pytest
+from pypdf import PdfReader
 
 from widgets.explorers import ALL_EXPLORERS, HormesisExplorer
 
 from .conftest import ROOT
 from .test_browser import DESKTOP, PHONE, START_EXPLORERS, open_page
 from .test_explorers_browser import IDS, PLACES, a_setting_off_the_defaults, current_values
+from .test_pdf import normalise  # as the book's PDF is read: ligatures, spaces
 
 pytestmark = pytest.mark.browser
 
@@ -316,6 +319,77 @@ def test_explorers_start_near_the_screen_not_before(browser, server):
     page.goto(f"{server}/{GALLERY}?visit=1#{name}", wait_until="load")
     page.wait_for_function(f"() => ({STARTED})().every(Boolean)")
     assert watch.problems() == {}
+    context.close()
+
+
+PRINT_NOW = """() => {
+  window.dispatchEvent(new Event('beforeprint'));
+  // Read before this task ends: the browser lays out the printed pages right after
+  // the listeners return, so anything that starts later is not on paper.
+  return [...document.querySelectorAll('div.explorer[data-explorer]')].map(r =>
+    Boolean(r.explorer) && r.querySelectorAll('svg.explorer-chart polyline[points]').length > 0);
+}"""
+
+
+def test_a_page_printed_at_once_prints_every_explorer(browser, server):
+    """Ctrl+P before scrolling: explorers far down start before the page is laid out."""
+    context, page, watch = open_page(browser, server, GALLERY, PHONE, start_explorers=False)
+    assert not all(page.evaluate(STARTED))  # some still wait for the reader
+    assert all(page.evaluate(PRINT_NOW))
+    assert watch.problems() == {}
+    context.close()
+    # A real print: each chart's title is on paper.
+    context, page, watch = open_page(browser, server, GALLERY, PHONE, start_explorers=False)
+    first = page.evaluate(STARTED)
+    pdf = page.pdf()
+    titles = page.evaluate("() => [...document.querySelectorAll('.explorer-panel-title')]"
+                           ".map(t => t.textContent)")
+    assert len(titles) >= len(first) and not all(first)
+    printed = "".join(normalise(p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert [t for t in titles if normalise(t) not in printed] == []
+    assert watch.problems() == {}
+    context.close()
+
+
+NOTE_AT_PRINT = """(index) => {
+  window.dispatchEvent(new Event('beforeprint'));
+  const root = document.querySelectorAll('div.explorer[data-explorer]')[index];
+  const note = root.querySelector('.explorer-print-missing');
+  return note && {text: note.textContent, shown: note.checkVisibility()};
+}"""
+
+
+@pytest.mark.parametrize("media", ["print", "screen"])
+def test_an_explorer_without_its_results_at_print_time_says_so_on_paper(browser, server, media):
+    context, page, watch = open_page(browser, server, GALLERY, PHONE, start_explorers=False)
+    waiting = page.evaluate(STARTED).index(False)
+    src = page.eval_on_selector_all(
+        "script.explorer-data", "els => els.map(e => e.getAttribute('data-src'))")[waiting]
+    page.route(f"**/{src.rsplit('/', 1)[1]}*", lambda route: route.abort())
+    page.emulate_media(media=media)
+    note = page.evaluate(NOTE_AT_PRINT, waiting)
+    assert note and "had not loaded when this page was printed" in note["text"]
+    assert note["shown"] == (media == "print")  # on paper only
+    # Once the file has failed for good, the explorer's own notice says so instead.
+    root = page.locator("div.explorer[data-explorer]").nth(waiting)
+    root.locator(".explorer-failed").wait_for()
+    assert root.locator(".explorer-print-missing").count() == 0
+    started = page.evaluate(STARTED)  # printing started all the others
+    assert [k for k, ok in enumerate(started) if not ok] == [waiting]
+    context.close()
+
+
+def test_a_site_opened_from_disk_starts_every_explorer_at_once(browser, site):
+    """From file:// printing cannot read a results file on the spot, so none waits."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto((site / GALLERY).resolve().as_uri(), wait_until="load")
+    page.wait_for_function(f"() => ({STARTED})().every(Boolean)", timeout=15_000)
+    assert all(page.evaluate(PRINT_NOW))
+    assert errors == []
     context.close()
 
 

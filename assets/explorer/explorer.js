@@ -9,7 +9,8 @@
  * site the payload is in a file of its own (the element's data-src; the file sets
  * window.explorerData[data-key]), fetched when the explorer comes near the screen,
  * when an address names it, or when every explorer is asked for
- * (window.bookExplorers.startAll(), which returns a promise; printing asks too).
+ * (window.bookExplorers.startAll(), which returns a promise). Printing cannot
+ * wait for a file, so at "beforeprint" the rest read theirs synchronously.
  * The payload:
  *   controls: [{name, label, min, max, step, default, unit, decimals, help,
  *               labels (optional: one name per grid step, shown instead of the number)}]
@@ -136,6 +137,38 @@
     });
   }
 
+  // An explorer's results at once, for printing: the browser lays out the printed
+  // pages as soon as the "beforeprint" listeners return, so results that arrive
+  // later print nothing. Inline, already loaded, or read with a synchronous
+  // request (the book's only one, made only when printing). Throws when they
+  // cannot be had at once: the file is missing, or the site was opened from
+  // file:// (there the explorers start at load, so only a print in the first
+  // moment can meet one that has not).
+  function resultsNow(root) {
+    var block = root.querySelector("script.explorer-data");
+    if (!block) throw new Error("its results are missing from the page");
+    var src = block.getAttribute("data-src"), key = block.getAttribute("data-key");
+    if (!src) return JSON.parse(block.textContent);
+    var has = function () {
+      return window.explorerData &&
+        Object.prototype.hasOwnProperty.call(window.explorerData, key);
+    };
+    if (!has()) {
+      // Chromium refuses it from file:// (and says so in the console): don't ask.
+      if (window.location.protocol === "file:") throw new Error("not from file://");
+      var request = new XMLHttpRequest();
+      request.open("GET", src, false);
+      request.send();
+      if (request.status !== 200) throw new Error("status " + request.status);
+      var script = document.createElement("script");
+      script.text = request.responseText;
+      document.head.appendChild(script);  // an inline script runs as it is inserted
+      if (!loading.has(src)) loading.set(src, Promise.resolve());
+    }
+    if (!has()) throw new Error("its results (" + src + ") did not define " + quote(key));
+    return window.explorerData[key];
+  }
+
   function Explorer(root, data) {
     this.root = root;
     this.data = data;
@@ -153,6 +186,8 @@
   Explorer.prototype.build = function () {
     var data = this.data, root = this.root, self = this;
     root.classList.add("explorer-ready");
+    var unprinted = root.querySelector(".explorer-print-missing");
+    if (unprinted) unprinted.remove();  // it started after a print: its charts are here now
     var form = document.createElement("form");
     form.className = "explorer-controls";
     form.setAttribute("aria-label", data.title + ": controls");
@@ -501,6 +536,8 @@
       ". The text around it still describes the model; the chapter in Binder or " +
       "Jupyter has the live version.";
     root.classList.remove("explorer-ready");
+    var unprinted = root.querySelector(".explorer-print-missing");
+    if (unprinted) unprinted.remove();  // this notice says why, better
     var title = root.querySelector(".explorer-title");
     if (title) title.after(notice); else root.prepend(notice);
   }
@@ -510,11 +547,14 @@
       document.querySelectorAll("div.explorer[data-explorer]"));
     var starting = new Map();  // root -> promise settled once it started or failed
 
+    // An explorer may start twice over (printing starts it at once while its file
+    // is on the way): the first start wins.
     function startOne(root) {
       if (!starting.has(root)) {
         starting.set(root, results(root).then(function (data) {
-          root.explorer = new Explorer(root, data);
+          if (!root.explorer) root.explorer = new Explorer(root, data);
         }).catch(function (error) {
+          if (root.explorer) return;
           root.explorerFailed = true;
           startFailed(root, error);
         }));
@@ -524,6 +564,27 @@
 
     function startAll() {
       return Promise.all(roots.map(startOne));
+    }
+
+    // Before the browser lays out the printed pages. An explorer whose results
+    // cannot be had at once prints a note saying why its charts are missing; the
+    // usual start still runs, for the screen.
+    function startAllForPrint() {
+      roots.forEach(function (root) {
+        if (root.explorer || root.explorerFailed) return;
+        try {
+          root.explorer = new Explorer(root, resultsNow(root));
+        } catch (error) {
+          if (root.querySelector(".explorer-print-missing")) return;
+          var note = document.createElement("p");
+          note.className = "explorer-notice explorer-print-missing";
+          note.textContent = "Its charts had not loaded when this page was printed: " +
+            "scroll to it, wait for them, and print again.";
+          var title = root.querySelector(".explorer-title");
+          if (title) title.after(note); else root.prepend(note);
+        }
+      });
+      startAll();
     }
 
     // In page order, whatever order their results arrived in.
@@ -545,7 +606,7 @@
     }
 
     window.bookExplorers = { startAll: startAll };
-    window.addEventListener("beforeprint", startAll);
+    window.addEventListener("beforeprint", startAllForPrint);
     window.addEventListener("hashchange", function () {
       if (concernsExplorers()) {
         startAll().then(function () { follow(false); });
@@ -553,7 +614,10 @@
         follow(false);
       }
     });
-    if (concernsExplorers() || !("IntersectionObserver" in window)) {
+    // From file:// (the site opened from a disk) reading a file costs nothing, and
+    // printing could not read one synchronously: all start at once.
+    if (concernsExplorers() || !("IntersectionObserver" in window) ||
+        window.location.protocol === "file:") {
       startAll().then(function () { follow(true); });
       return;
     }
