@@ -31,7 +31,7 @@ from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
 from widgets.explorers.framework import OKABE_ITO, OKABE_ITO_ON_WHITE
 
 from .conftest import ROOT
-from .test_browser import DESKTOP, PHONE, START_EXPLORERS, PageWatch
+from .test_browser import DESKTOP, PHONE, open_page
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 EXPLORER_CSS = ROOT / "assets" / "explorer" / "explorer.css"
@@ -359,12 +359,7 @@ def test_the_checks_catch_the_old_markup(browser, server):
 # -- colour contrast in the browser, light and dark ------------------------------------
 
 def open_in_scheme(browser, server, path, viewport, scheme):
-    context = browser.new_context(viewport=viewport, color_scheme=scheme)
-    page = context.new_page()
-    watch = PageWatch(page, server)
-    page.goto(f"{server}/{path}", wait_until="load")
-    page.evaluate(START_EXPLORERS)
-    page.wait_for_load_state("networkidle")
+    context, page, watch = open_page(browser, server, path, viewport, color_scheme=scheme)
     # The theme follows the system's scheme by default.
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     return context, page, watch
