@@ -116,57 +116,45 @@
     return loading.get(src);
   }
 
-  // An explorer's results: inline in the page, or in the file its element names.
-  function results(root) {
-    var block = root.querySelector("script.explorer-data");
-    if (!block) return Promise.reject(new Error("its results are missing from the page"));
-    var src = block.getAttribute("data-src"), key = block.getAttribute("data-key");
-    if (!src) {
-      try {
-        return Promise.resolve(JSON.parse(block.textContent));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+  // The same at once, for printing: the browser lays out the printed pages as soon
+  // as the "beforeprint" listeners return, so a file that arrives later prints
+  // nothing. A synchronous request (the book's only one, made only when printing)
+  // whose text runs as an inline script, which runs as it is inserted. Chromium
+  // refuses it from file:// (and says so in the console), so it is not asked
+  // there: from disk every explorer starts at load.
+  function runScriptNow(src) {
+    if (window.location.protocol === "file:") {
+      throw new Error("its results (" + src + ") cannot be read at once from file://");
     }
-    return loadScript(src).then(function () {
-      var store = window.explorerData;
-      if (!store || !Object.prototype.hasOwnProperty.call(store, key)) {
-        throw new Error("its results (" + src + ") did not define " + quote(key));
-      }
-      return store[key];
-    });
+    var request = new XMLHttpRequest();
+    request.open("GET", src, false);
+    request.send();
+    if (request.status !== 200) throw new Error("its results (" + src + ") could not be loaded");
+    var script = document.createElement("script");
+    script.text = request.responseText;
+    document.head.appendChild(script);
+    if (!loading.has(src)) loading.set(src, Promise.resolve());
   }
 
-  // An explorer's results at once, for printing: the browser lays out the printed
-  // pages as soon as the "beforeprint" listeners return, so results that arrive
-  // later print nothing. Inline, already loaded, or read with a synchronous
-  // request (the book's only one, made only when printing). Throws when they
-  // cannot be had at once: the file is missing, or the site was opened from
-  // file:// (there the explorers start at load, so only a print in the first
-  // moment can meet one that has not).
-  function resultsNow(root) {
+  // An explorer's results: inline in the page, or in the file its element names.
+  // Returns a promise of them; with `now` (printing), the results themselves, or
+  // throws.
+  function results(root, now) {
     var block = root.querySelector("script.explorer-data");
     if (!block) throw new Error("its results are missing from the page");
     var src = block.getAttribute("data-src"), key = block.getAttribute("data-key");
     if (!src) return JSON.parse(block.textContent);
-    var has = function () {
-      return window.explorerData &&
+    function has() {
+      return Boolean(window.explorerData) &&
         Object.prototype.hasOwnProperty.call(window.explorerData, key);
-    };
-    if (!has()) {
-      // Chromium refuses it from file:// (and says so in the console): don't ask.
-      if (window.location.protocol === "file:") throw new Error("not from file://");
-      var request = new XMLHttpRequest();
-      request.open("GET", src, false);
-      request.send();
-      if (request.status !== 200) throw new Error("status " + request.status);
-      var script = document.createElement("script");
-      script.text = request.responseText;
-      document.head.appendChild(script);  // an inline script runs as it is inserted
-      if (!loading.has(src)) loading.set(src, Promise.resolve());
     }
-    if (!has()) throw new Error("its results (" + src + ") did not define " + quote(key));
-    return window.explorerData[key];
+    function defined() {
+      if (!has()) throw new Error("its results (" + src + ") did not define " + quote(key));
+      return window.explorerData[key];
+    }
+    if (!now) return loadScript(src).then(defined);
+    if (!has()) runScriptNow(src);
+    return defined();
   }
 
   function Explorer(root, data) {
@@ -551,7 +539,7 @@
     // is on the way): the first start wins.
     function startOne(root) {
       if (!starting.has(root)) {
-        starting.set(root, results(root).then(function (data) {
+        starting.set(root, Promise.resolve(root).then(results).then(function (data) {
           if (!root.explorer) root.explorer = new Explorer(root, data);
         }).catch(function (error) {
           if (root.explorer) return;
@@ -573,7 +561,7 @@
       roots.forEach(function (root) {
         if (root.explorer || root.explorerFailed) return;
         try {
-          root.explorer = new Explorer(root, resultsNow(root));
+          root.explorer = new Explorer(root, results(root, true));
         } catch (error) {
           if (root.querySelector(".explorer-print-missing")) return;
           var note = document.createElement("p");
