@@ -515,19 +515,24 @@
   }
 
   // One explorer that cannot start says so in its own box; the others start.
-  function startFailed(root, error) {
+  // A notice of the start's own, under the explorer's title.
+  function addStartNotice(root, kind, text) {
     var notice = document.createElement("p");
-    notice.className = "explorer-notice explorer-failed";
+    notice.className = "explorer-notice " + kind;
+    notice.textContent = text;
+    var title = root.querySelector(".explorer-title");
+    if (title) title.after(notice); else root.prepend(notice);
+  }
+
+  function startFailed(root, error) {
     var reason = String(error && error.message || error);
     if (reason.length > 200) reason = reason.slice(0, 199) + "\u2026";
-    notice.textContent = "This explorer could not start: " + reason +
-      ". The text around it still describes the model; the chapter in Binder or " +
-      "Jupyter has the live version.";
     root.classList.remove("explorer-ready");
     var unprinted = root.querySelector(".explorer-print-missing");
     if (unprinted) unprinted.remove();  // this notice says why, better
-    var title = root.querySelector(".explorer-title");
-    if (title) title.after(notice); else root.prepend(notice);
+    addStartNotice(root, "explorer-failed", "This explorer could not start: " + reason +
+      ". The text around it still describes the model; the chapter in Binder or " +
+      "Jupyter has the live version.");
   }
 
   function start() {
@@ -564,12 +569,8 @@
           root.explorer = new Explorer(root, results(root, true));
         } catch (error) {
           if (root.querySelector(".explorer-print-missing")) return;
-          var note = document.createElement("p");
-          note.className = "explorer-notice explorer-print-missing";
-          note.textContent = "Its charts had not loaded when this page was printed: " +
-            "scroll to it, wait for them, and print again.";
-          var title = root.querySelector(".explorer-title");
-          if (title) title.after(note); else root.prepend(note);
+          addStartNotice(root, "explorer-print-missing", "Its charts had not loaded when " +
+            "this page was printed: scroll to it, wait for them, and print again.");
         }
       });
       startAll();
