@@ -422,8 +422,8 @@ def words_in_site(outdir: Path) -> set[str]:
 
 
 def _selector_can_match(selector: str, words: set[str]) -> bool:
-    if "\\" in selector or "(" in selector:
-        return True  # escaped names and functional pseudo-classes: keep, not worth reading
+    if "\\" in selector:
+        return True  # escaped names: keep, not worth reading
     selector = re.sub(r"\[[^\]]*\]", "", selector)  # a[href$=".pdf"] names no class
     return all(name in words for name in _CLASS.findall(selector))
 
@@ -465,7 +465,7 @@ def _ascii_escaped(css: str) -> str:
     def escape(match: re.Match) -> str:
         following = css[match.end():match.end() + 1]
         # An escape ends at the first character that is not a hex digit, or at one space.
-        end = " " if following and (following in "0123456789abcdefABCDEF " ) else ""
+        end = " " if following and (following in "0123456789abcdefABCDEF ") else ""
         return f"\\{ord(match.group()):x}{end}"
 
     return re.sub(r"[^\x00-\x7f]", escape, css)

@@ -719,7 +719,6 @@ def _map_in_processes(workers: int, function, *arguments) -> list:
     process that has threads (a Jupyter kernel has several), which here is expected.
     """
     import concurrent.futures
-    import multiprocessing
     import warnings
 
     with warnings.catch_warnings():
