@@ -20,7 +20,7 @@
   an explorer another page showed reads them from the browser's cache. Explorers
   displayed anywhere but the site (Jupyter, nbconvert) keep their results inline.
 * Writes a student version of each chapter with exercises (plain Jupyter
-  Markdown, solutions removed, ``widgets.student``) to ``student/<chapter>.ipynb``
+  Markdown, solutions removed, ``booktools.student``) to ``student/<chapter>.ipynb``
   in the built site, with a verbatim copy of the chapter's source as
   ``student/<chapter>.md``, and links both under the chapter's title.
 * Drops scripts that cost readers and give them nothing:
@@ -142,7 +142,7 @@ STUDENT_FOLDER = "student"  # in the built site, beside the chapters' pages
 
 def _student_source(app, docname: str) -> Path | None:
     """The chapter's source if it gets a student version (a MyST notebook with exercises)."""
-    from widgets.student import has_exercises
+    from booktools.student import has_exercises
 
     source = Path(app.env.doc2path(docname))
     if source.suffix != ".md" or not source.exists():
@@ -195,7 +195,7 @@ def _write_student_notebooks(app, exception) -> None:
         return
     from myst_nb.sphinx_ext import OUTPUT_FOLDER
 
-    from widgets.student import write_student_notebook
+    from booktools.student import write_student_notebook
 
     bibliographies = [Path(app.srcdir) / name for name in app.config.bibtex_bibfiles]
     executed = Path(app.outdir).parent / OUTPUT_FOLDER

@@ -4,9 +4,9 @@ PyDDM (shinn2020flexible) solves the Fokker–Planck equation of a generalized
 drift-diffusion model numerically; it shares no code with the book's simulator
 (``widgets.models.read_expression``, a Monte Carlo walk). The page "How we know
 the models are right" (``chapters/validation.md``) compares the two at the
-settings in ``widgets.validation.PYDDM_SETTINGS``.
+settings in ``booktools.validation.PYDDM_SETTINGS``.
 
-Output: ``widgets/data/pyddm_reference.json`` (``widgets.validation.PYDDM_REFERENCE``),
+Output: ``booktools/data/pyddm_reference.json`` (``booktools.validation.PYDDM_REFERENCE``),
 a few kilobytes: for each setting, the bound and drift gain PyDDM was given and
 PyDDM's P(friendly), P(hostile), P(undecided) and mean decision time of decided
 readings, plus the PyDDM version and grid. The page reads this file, so the
@@ -43,7 +43,7 @@ import time
 import numpy as np
 import pyddm
 
-from widgets.validation import PYDDM_REFERENCE, PYDDM_SETTINGS, pyddm_bound_and_gain
+from booktools.validation import PYDDM_REFERENCE, PYDDM_SETTINGS, pyddm_bound_and_gain
 
 #: PyDDM's grid in evidence (dx) and time (dt) [evidence units, s].
 GRID = 0.00025

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.claims import (
+from booktools.claims import (
     GRADES,
     RegisterError,
     bibliography_keys,

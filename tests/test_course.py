@@ -1,4 +1,4 @@
-"""widgets.course: objectives and time estimates read from chapter sources, and the
+"""booktools.course: objectives and time estimates read from chapter sources, and the
 instructors' page's links to explorer settings (no build, no browser: seconds)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets import course
-from widgets.course import (
+from booktools import course
+from booktools.course import (
     Counts,
     CourseError,
     Rates,
@@ -339,7 +339,7 @@ def test_each_section_of_the_page_has_its_links():
 
 
 def test_importing_the_module_loads_neither_models_nor_yaml():
-    code = ("import sys, widgets.course; "
+    code = ("import sys, booktools.course; "
             "print(any(m == 'yaml' or m.startswith('widgets.models') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from widgets.course import check_permalink
+from booktools.course import check_permalink
 
 from .test_browser import DESKTOP, PHONE, open_page
 

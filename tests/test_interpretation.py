@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pytest
 
+from booktools.validation import first_passage_cdf
 from widgets.models import Expression, Perceiver, Readings, evidence_paths, read_expression
-from widgets.validation import first_passage_cdf
 
 
 def _se_proportion(p: float, n: int) -> float:

@@ -141,8 +141,8 @@ def test_the_book_documents_the_setting_and_leaves_it_off():
 
 
 def test_the_instructors_page_builds_the_same_link_as_the_theme(hub_book, built_on):
-    """widgets.course.hub_url (the instructors' page) agrees with the theme's button."""
-    from widgets.course import hub_url
+    """booktools.course.hub_url (the instructors' page) agrees with the theme's button."""
+    from booktools.course import hub_url
 
     for chapter in chapters(hub_book):
         folder, slug = chapter.rsplit("/", 1)

@@ -16,8 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
-from widgets.student import (
+from booktools.student import (
     MYST_ONLY,
     Bibliography,
     has_exercises,
@@ -27,6 +26,7 @@ from widgets.student import (
     student_notebook,
     write_student_notebook,
 )
+from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
 
 from .conftest import ROOT
 
@@ -45,7 +45,7 @@ def fixture_notebook(**options):
     return student_notebook(FIXTURE, **options)
 
 
-# --- What the chapters hold, read from their MyST text (independently of widgets.student) ---
+# --- What the chapters hold, read from their MyST text (independently of booktools.student) ---
 
 _SOLUTION_BLOCK = re.compile(
     r"^(:{3,})\{solution-start\}.*?^:{3,}\{solution-end\}[^\n]*\n:{3,}[ \t]*$"

@@ -1,6 +1,6 @@
 """The validation page's comparisons: their closed forms, their verdicts, and the PyDDM file.
 
-The closed forms in widgets/validation.py are checked here against limits,
+The closed forms in booktools/validation.py are checked here against limits,
 symmetries and brute-force computations written in the test; the verdicts are
 checked to flag a deliberately wrong model (the page would show the failure);
 and the committed PyDDM data file is checked against PyDDM itself and against
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from widgets import validation
+from booktools import validation
 from widgets.models import BrainCousens, Expression, read_expression, simulate_literature
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pyddm_reference.py"

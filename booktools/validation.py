@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from .models import (
+from widgets.models import (
     SALIENCE_GAIN,
     SPEEDUP,
     BrainCousens,
@@ -59,8 +59,8 @@ from .models import (
     simulate_literature,
     simulate_service,
 )
-from .models._validation import check_int, check_real
-from .models.interpretation import _bridge_hitting_fraction
+from widgets.models._validation import check_int, check_real
+from widgets.models.interpretation import _bridge_hitting_fraction
 
 #: A simulated number agrees with its expected value when they differ by at
 #: most this many standard errors (about 6 in 100,000 by chance for one check).

@@ -8,7 +8,7 @@ MyST: opened there, a chapter shows raw syntax such as ``{cite:p}`key``` and
 with exercises, and the site serves the result as ``student/<chapter>.ipynb``,
 beside a copy of the chapter's source. Run it by hand too::
 
-    python -m widgets.student chapters/hormesis.md hormesis.ipynb \\
+    python -m booktools.student chapters/hormesis.md hormesis.ipynb \\
         --glue _build/jupyter_execute/chapters/hormesis.glue.json
 
 What changes, and why:
@@ -388,7 +388,7 @@ def _role(name: str, content: str, chapter: _Chapter) -> str:
         return f"<{name}>{html.escape(content)}</{name}>"
     if name == "math":
         return f"${content}$"
-    raise chapter.error(f"the role {{{name}}} has no plain-Markdown form in widgets/student.py")
+    raise chapter.error(f"the role {{{name}}} has no plain-Markdown form in booktools/student.py")
 
 
 def _document_title(target: str, chapter: _Chapter) -> str:
@@ -489,7 +489,7 @@ def _directive(name: str, argument: str, options: dict, body: list[str],
     if name.startswith("solution"):
         raise chapter.error(f"a {{{name}}} directive was left after removing the solutions")
     raise chapter.error(f"the directive {{{name}}} has no plain-Markdown form in "
-                        "widgets/student.py")
+                        "booktools/student.py")
 
 
 def _convert_block(lines: list[str], chapter: _Chapter) -> list[_Piece]:
@@ -676,7 +676,7 @@ def write_student_notebook(chapter: Path, destination: Path, *,
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m widgets.student",
+        prog="python -m booktools.student",
         description="Write the student version of a MyST chapter as a plain .ipynb.")
     parser.add_argument("chapter", type=Path)
     parser.add_argument("output", type=Path)
