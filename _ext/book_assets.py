@@ -57,8 +57,9 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def _serve_assets(app, config) -> None:
     config.html_static_path = [*config.html_static_path, str(ASSETS)]
     os.environ[STATIC_BUILD_VARIABLE] = "1"
-    # Each explorer's grid is computed once per build (and kept between builds
-    # until the widgets' code changes), even when two pages show it.
+    # Each explorer's grid is computed once per build (and kept between builds until
+    # the code the explorers run, or numpy or scipy, changes: framework.results_fingerprint),
+    # even when two pages show it.
     os.environ[CACHE_VARIABLE] = str(Path(app.outdir).parent / "explorer-cache")
     # The build runs one notebook at a time; an explorer's grid can use every core.
     os.environ.setdefault(GRID_WORKERS_VARIABLE, str(os.cpu_count() or 1))

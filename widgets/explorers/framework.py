@@ -30,8 +30,10 @@ built page carries no widget state and no widget-manager script.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import html
+import importlib.metadata
 import itertools
 import json
 import math
@@ -109,6 +111,91 @@ OKABE_ITO_ON_WHITE = {
 # Results are stored in the page to this many significant digits: far finer
 # than a chart can show, and it keeps the embedded JSON small.
 _SIGNIFICANT_DIGITS = 4
+
+
+#: The ``widgets`` package's folder: the results cache reads the sources below it.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+#: The subpackages whose code computes an explorer's results. What they import from
+#: the rest of ``widgets`` (the shared scenarios, say) counts too; nothing else does.
+RESULT_PACKAGES = ("models", "explorers")
+#: The installed libraries whose versions the results cache is keyed on.
+RESULT_LIBRARIES = ("numpy", "scipy")
+
+
+def library_versions() -> dict[str, str]:
+    """The installed versions of :data:`RESULT_LIBRARIES`, ``{"numpy": "2.4.6", ...}``."""
+    return {name: importlib.metadata.version(name) for name in RESULT_LIBRARIES}
+
+
+def _module_file(root: Path, parts: tuple[str, ...]) -> Path | None:
+    """The source of module ``widgets.<parts>`` below ``root``, if there is one."""
+    folder = root.joinpath(*parts)
+    for candidate in (folder / "__init__.py", folder.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_widgets_modules(root: Path, source: Path) -> set[Path]:
+    """The ``widgets`` modules that ``source`` imports (relative or absolute), with the
+    ``__init__`` of every package on the way, since importing a module runs them."""
+    package = source.relative_to(root).parent.parts  # the module's package, below root
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(source.read_bytes())):
+        if isinstance(node, ast.Import):
+            targets = [tuple(alias.name.split("."))[1:] for alias in node.names
+                       if alias.name.split(".")[0] == root.name]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[:len(package) - (node.level - 1)]
+            elif node.module and node.module.split(".")[0] == root.name:
+                base = ()
+            else:
+                continue
+            module = (*base, *(tuple(node.module.split(".")) if node.module else ()))
+            if not node.level:
+                module = module[1:]
+            # "from .x import y": y may be a submodule as well as a name.
+            targets = [module, *((*module, alias.name) for alias in node.names)]
+        else:
+            continue
+        for target in targets:
+            found.add(root / "__init__.py")
+            for depth in range(1, len(target) + 1):
+                path = _module_file(root, target[:depth])
+                if path is not None:
+                    found.add(path)
+    return found
+
+
+def result_sources(root: Path | None = None) -> list[Path]:
+    """Every source file an explorer's results can depend on: the modules of
+    :data:`RESULT_PACKAGES` and, transitively, every ``widgets`` module they import.
+    Not the self-checks, not the build's tooling (``booktools``)."""
+    root = PACKAGE_ROOT if root is None else root
+    todo = [path for name in RESULT_PACKAGES for path in sorted((root / name).rglob("*.py"))]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        todo.extend(_imported_widgets_modules(root, path) - seen)
+    return sorted(seen)
+
+
+def results_fingerprint(root: Path | None = None) -> str:
+    """A hash of everything an explorer's results depend on besides its own settings:
+    the code in :func:`result_sources` and the numpy and scipy versions
+    (:func:`library_versions`). The build's results cache is keyed on it."""
+    root = PACKAGE_ROOT if root is None else root
+    digest = hashlib.sha256()
+    for name, version in sorted(library_versions().items()):
+        digest.update(f"{name}=={version}\n".encode())
+    for source in result_sources(root):
+        digest.update(source.relative_to(root).as_posix().encode() + b"\n")
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def building_static_site() -> bool:
@@ -525,8 +612,8 @@ class Explorer:
 
         During the book's build the payload is kept on disk (see
         :data:`CACHE_VARIABLE`), keyed on the explorer's class, its readings and
-        seed and the source of the whole ``widgets`` package, so a second page
-        showing the same explorer reads it instead of recomputing it.
+        seed and what its results depend on (:func:`results_fingerprint`), so a
+        second page showing the same explorer reads it instead of recomputing it.
 
         Arrays that repeat across the grid (a dose axis, a curve that does not
         depend on one of the controls) are stored once in ``pool``; each grid
@@ -587,10 +674,7 @@ class Explorer:
         digest = hashlib.sha256()
         cls = type(self)
         digest.update(f"{cls.__module__}.{cls.__qualname__}|{self.readings}|{self.seed}".encode())
-        package = Path(__file__).resolve().parent.parent
-        for source in sorted(package.rglob("*.py")):
-            digest.update(source.relative_to(package).as_posix().encode())
-            digest.update(source.read_bytes())
+        digest.update(results_fingerprint().encode())
         return Path(folder) / f"{self.name}-{digest.hexdigest()[:20]}{suffix}"
 
     def _compute_payload(self) -> dict[str, Any]:
