@@ -1,9 +1,19 @@
-"""Shared fixtures: a fresh build of the book, a local web server, a real browser.
+"""Shared fixtures: a fresh build of the book, a local web server, a real browser; the tiers.
 
 The book is built once per test session, from clean, into a temporary folder
 (``jupyter-book build . -W -n --keep-going --path-output TMP``), so the tests
 never depend on a stale ``_build/``. Set ``BOOK_HTML=/path/to/_build/html`` to
 test an existing build instead (quicker while writing tests; never in CI).
+
+Two tiers. ``python -m pytest -m "not slow"`` is the fast tier: no book build, no
+browser, no Jupyter server or kernel. A test is ``slow`` when it uses one of
+``SLOW_FIXTURES`` (directly or through another fixture: ``site`` and ``server`` use
+``book_build``) or carries the ``build``, ``browser`` or ``binder`` marker; the
+marking is done here, so a test cannot be in the wrong tier by forgetting a marker.
+Every book build, kernel, Jupyter server and browser start goes through one of those
+fixtures; a test that is not slow and starts one anyway (a subprocess running
+jupyter-book, Chromium, Playwright's driver, a kernel or a Jupyter server) fails,
+naming what it started (``forbidden_start``).
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -52,6 +63,12 @@ def run_jupyter_book(book: Path, output_dir: Path, *extra: str) -> BuildResult:
     seconds = time.perf_counter() - start
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, seconds,
                        output_dir / "_build" / "html")
+
+
+@pytest.fixture(scope="session")
+def book_builder():
+    """``run_jupyter_book``, for tests that build a small book of their own."""
+    return run_jupyter_book
 
 
 @pytest.fixture(scope="session")
@@ -194,3 +211,99 @@ def jupyter_app(module: str, root_dir: Path, scratch: Path, *options: str):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def start_jupyter():
+    """``jupyter_app``, for fixtures that start a Jupyter server or JupyterLab."""
+    return jupyter_app
+
+
+@pytest.fixture(scope="session")
+def notebook_runner():
+    """A function that runs a notebook (an ``nbformat`` node) in a fresh kernel, in place.
+
+    Keyword arguments go to ``nbclient.NotebookClient``.
+    """
+    from nbclient import NotebookClient
+
+    def run(notebook, **options):
+        NotebookClient(notebook, kernel_name="python3", **options).execute()
+        return notebook
+
+    return run
+
+
+# --- The two tiers -------------------------------------------------------------------------
+
+#: Fixtures that build a book, start a browser, a Jupyter server or a kernel. A test that
+#: uses one, directly or through other fixtures, is marked ``slow``.
+SLOW_FIXTURES = frozenset({"book_build", "book_builder", "browser", "start_jupyter",
+                           "notebook_runner"})
+SLOW_MARKERS = frozenset({"build", "browser", "binder"})
+
+#: What a fast test may not start, by a pattern over its command line.
+FORBIDDEN_STARTS = (
+    ("jupyter-book", re.compile(r"jupyter[-_]book")),
+    ("Chromium (or Playwright's driver)", re.compile(r"chrom(e|ium)|playwright", re.I)),
+    ("a Jupyter kernel", re.compile(r"ipykernel|kernel_launcher")),
+    ("a Jupyter server", re.compile(r"jupyter[-_ ]?(server|lab|notebook)|-m jupyterlab")),
+)
+
+
+def is_slow(item) -> bool:
+    return (bool(SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+            or any(item.get_closest_marker(name) for name in SLOW_MARKERS))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_slow(item) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
+def forbidden_start(args) -> str | None:
+    """What the command ``args`` would start that a fast test may not, or None."""
+    if isinstance(args, (str, bytes, os.PathLike)):
+        args = [args]
+    command = " ".join(os.fsdecode(arg) for arg in args)
+    for what, pattern in FORBIDDEN_STARTS:
+        if pattern.search(command):
+            return what
+    return None
+
+
+#: The test being run (set around each test's setup, call and teardown).
+_running: dict[str, object] = {"item": None}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running["item"] = item
+    try:
+        yield
+    finally:
+        _running["item"] = None
+
+
+_execute_child = subprocess.Popen._execute_child
+
+
+def _guarded_execute_child(self, args, *rest, **options):
+    item = _running["item"]
+    if item is not None and not item.get_closest_marker("slow"):
+        what = forbidden_start(args)
+        if what is not None:
+            pytest.fail(f"{item.nodeid} is in the fast tier but started {what} "
+                        f"({' '.join(map(os.fsdecode, args))[:200]}): use the fixture "
+                        f"that starts it ({', '.join(sorted(SLOW_FIXTURES))}), which "
+                        "marks the test slow", pytrace=False)
+    return _execute_child(self, args, *rest, **options)
+
+
+def pytest_configure(config):
+    subprocess.Popen._execute_child = _guarded_execute_child
+
+
+def pytest_unconfigure(config):
+    subprocess.Popen._execute_child = _execute_child

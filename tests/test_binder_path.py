@@ -17,9 +17,8 @@ import urllib.request
 import nbformat
 import pytest
 import yaml
-from nbclient import NotebookClient
 
-from .conftest import ROOT, jupyter_app
+from .conftest import ROOT
 
 pytestmark = pytest.mark.binder
 
@@ -60,8 +59,8 @@ def test_explorer_cells_are_recognised():
 
 
 @pytest.fixture(scope="module")
-def jupyter_server(tmp_path_factory):
-    with jupyter_app("jupyter_server", ROOT, tmp_path_factory.mktemp("server")) as server:
+def jupyter_server(tmp_path_factory, start_jupyter):
+    with start_jupyter("jupyter_server", ROOT, tmp_path_factory.mktemp("server")) as server:
         yield server
 
 
@@ -76,7 +75,8 @@ def test_the_toc_has_chapters_to_check():
 
 
 @pytest.mark.parametrize("chapter", chapters_in_toc())
-def test_chapter_opens_as_a_notebook_and_runs(jupyter_server, chapter, tmp_path):
+def test_chapter_opens_as_a_notebook_and_runs(jupyter_server, chapter, tmp_path,
+                                               notebook_runner):
     base, token = jupyter_server
     model = get_json(f"{base}/api/contents/{chapter}?type=notebook&content=1", token)
     assert model["type"] == "notebook"
@@ -84,9 +84,8 @@ def test_chapter_opens_as_a_notebook_and_runs(jupyter_server, chapter, tmp_path)
     nbformat.validate(notebook)
     assert any(cell.cell_type == "code" for cell in notebook.cells)
 
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT / "chapters")}})
-    client.execute()  # raises CellExecutionError on any unexpected error
+    # raises CellExecutionError on any unexpected error
+    notebook_runner(notebook, timeout=600, resources={"metadata": {"path": str(ROOT / "chapters")}})
 
     outputs = [o for cell in notebook.cells if cell.cell_type == "code"
                for o in cell.get("outputs", [])]

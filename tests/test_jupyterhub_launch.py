@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from .conftest import ROOT, run_jupyter_book
+from .conftest import ROOT
 from .test_build import build_warnings
 
 pytestmark = pytest.mark.build
@@ -53,8 +53,8 @@ def chapters(book: Path) -> list[str]:
     return [entry["file"] for entry in toc["chapters"]]
 
 
-def build(book: Path, out: Path) -> Path:
-    result = run_jupyter_book(book, out)
+def build(book_builder, book: Path, out: Path) -> Path:
+    result = book_builder(book, out)
     assert result.returncode == 0, result.output[-3000:]
     assert build_warnings(result.output) == []
     return result.html
@@ -69,8 +69,8 @@ def hub_book(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def built_on(hub_book, tmp_path_factory) -> Path:
-    return build(hub_book, tmp_path_factory.mktemp("hub-on"))
+def built_on(hub_book, tmp_path_factory, book_builder) -> Path:
+    return build(book_builder, hub_book, tmp_path_factory.mktemp("hub-on"))
 
 
 def test_each_chapter_page_launches_that_chapter_on_the_hub(hub_book, built_on):
@@ -98,7 +98,7 @@ def test_a_page_that_is_not_a_notebook_has_no_hub_link(built_on):
     assert hub_links(built_on / "intro.html") == []
 
 
-def test_the_link_follows_the_repository_settings(hub_book, tmp_path):
+def test_the_link_follows_the_repository_settings(hub_book, tmp_path, book_builder):
     """Another branch, folder and hub address: the link changes with them."""
     book = tmp_path / "moved"
     shutil.copytree(hub_book, book / "book", ignore=shutil.ignore_patterns("_build"))
@@ -107,7 +107,7 @@ def test_the_link_follows_the_repository_settings(hub_book, tmp_path):
     config["repository"].update(branch="spring-term", path_to_book="book")
     config["launch_buttons"]["jupyterhub_url"] = "https://jupyter.example.org/"
     config_file.write_text(yaml.safe_dump(config))
-    site = build(book / "book", tmp_path / "out")
+    site = build(book_builder, book / "book", tmp_path / "out")
     link = urlsplit(hub_links(site / "chapters" / "second.html")[0])
     query = parse_qs(link.query, strict_parsing=True)
     assert link.netloc == "jupyter.example.org" and link.path == GIT_PULL
@@ -115,14 +115,14 @@ def test_the_link_follows_the_repository_settings(hub_book, tmp_path):
     assert query["urlpath"] == ["lab/tree/hub-book/book/chapters/second.md"]
 
 
-def test_with_the_setting_empty_no_page_has_a_hub_link(hub_book, tmp_path):
+def test_with_the_setting_empty_no_page_has_a_hub_link(hub_book, tmp_path, book_builder):
     book = tmp_path / "off"
     shutil.copytree(hub_book, book, ignore=shutil.ignore_patterns("_build"))
     config_file = book / "_config.yml"
     config = yaml.safe_load(config_file.read_text())
     config["launch_buttons"]["jupyterhub_url"] = ""
     config_file.write_text(yaml.safe_dump(config))
-    site = build(book, tmp_path / "out")
+    site = build(book_builder, book, tmp_path / "out")
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 3
     assert [p.name for p in pages if hub_links(p) or "git-pull" in p.read_text()] == []

@@ -19,7 +19,7 @@ import pytest
 
 from widgets.explorers import EXPLORER_PAGES, HormesisExplorer
 
-from .conftest import ROOT, jupyter_app
+from .conftest import ROOT
 
 #: Every chapter that shows an explorer of its own (the gallery repeats them).
 CHAPTERS_WITH_EXPLORERS = sorted({Path(page).stem for page in EXPLORER_PAGES.values()})
@@ -28,13 +28,13 @@ pytestmark = [pytest.mark.binder, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory):
+def jupyterlab(tmp_path_factory, start_jupyter):
     folder = tmp_path_factory.mktemp("lab")
     for name in CHAPTERS_WITH_EXPLORERS:
         shutil.copy(ROOT / "chapters" / f"{name}.md", folder / f"{name}.md")
     options = ("--expose-app-in-browser", "--LabApp.news_url=",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
-    with jupyter_app("jupyterlab", folder, tmp_path_factory.mktemp("lab-state"),
+    with start_jupyter("jupyterlab", folder, tmp_path_factory.mktemp("lab-state"),
                      *options) as (base, token):
         yield base, token
 

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 import jupytext
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from booktools.student import (
     MYST_ONLY,
@@ -293,14 +292,14 @@ def test_a_chapter_becomes_a_plain_notebook_without_solutions(chapter, converted
 
 @pytest.mark.binder
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_a_student_notebook_runs_in_a_kernel(chapter, converted, tmp_path, monkeypatch):
+def test_a_student_notebook_runs_in_a_kernel(chapter, converted, tmp_path, monkeypatch,
+                                             notebook_runner):
     """Run as a student would: live mode, in a folder of its own, nothing cached yet."""
     monkeypatch.delenv(STATIC_BUILD_VARIABLE, raising=False)
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "explorer-cache"))
     notebook = nbformat.from_dict(converted[chapter])
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()  # raises CellExecutionError on any unexpected error
+    # raises CellExecutionError on any unexpected error
+    notebook_runner(notebook, timeout=600, resources={"metadata": {"path": str(tmp_path)}})
     errors = [o for c in notebook.cells if c.cell_type == "code"
               for o in c.get("outputs", []) if o.output_type == "error"]
     expected = [c for c in notebook.cells if c.cell_type == "code"
