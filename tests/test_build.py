@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, run_jupyter_book
+from .conftest import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tiny_book"
 
@@ -36,30 +36,52 @@ def test_the_book_builds_from_clean_with_zero_warnings(book_build):
 
 @pytest.fixture
 def tiny_book(tmp_path):
+    """The fixture book, copied, with the book's execution-cache extension."""
     book = tmp_path / "tiny"
     shutil.copytree(FIXTURE, book)
+    config_file = book / "_config.yml"
+    config = yaml.safe_load(config_file.read_text())
+    config["sphinx"]["local_extensions"] = {"execution_cache": str(ROOT / "_ext")}
+    config_file.write_text(yaml.safe_dump(config))
     return book
 
 
-def test_the_fixture_book_builds_cleanly(tiny_book, tmp_path):
-    result = run_jupyter_book(tiny_book, tmp_path / "out")
-    assert result.returncode == 0, result.output[-3000:]
-    assert build_warnings(result.output) == []
+def page_text(html: Path) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", (html / "page.html").read_text()).split())
 
 
-def test_a_bad_citation_key_fails_the_build(tiny_book, tmp_path):
+def test_a_change_to_imported_code_reaches_the_page_on_a_plain_rebuild(tiny_book, tmp_path,
+                                                                      book_builder):
+    """The fixture's page prints a constant of ``model.py``, which it imports; its cells do
+    not change. Rebuilt into the same folder without cleaning, it shows the new value."""
+    out = tmp_path / "out"
+    first = book_builder(tiny_book, out)
+    assert first.returncode == 0, first.output[-3000:]
+    assert build_warnings(first.output) == []
+    assert "The answer is 41." in page_text(first.html)
+
+    model = tiny_book / "model.py"
+    model.write_text(model.read_text().replace("ANSWER = 41", "ANSWER = 42"))
+    second = book_builder(tiny_book, out)
+    assert second.returncode == 0, second.output[-3000:]
+    assert "The answer is 42." in page_text(second.html)
+    cache = out / "_build" / ".jupyter_cache"
+    assert len([folder for folder in cache.iterdir() if folder.is_dir()]) == 1, \
+        "the cache of the older code was not removed"
+
+
+def test_a_bad_citation_an_unknown_term_and_a_cell_that_raises_each_fail_the_build(
+        tiny_book, tmp_path, book_builder):
+    """One build, three faults; --keep-going reports each, and -W -n make each fatal (the
+    clean build of the same book, above, passes)."""
     page = tiny_book / "page.md"
-    page.write_text(page.read_text() + "\nAs shown by {cite:p}`nosuchkey1999`.\n")
-    result = run_jupyter_book(tiny_book, tmp_path / "out")
+    page.write_text(page.read_text() + "\nAs shown by {cite:p}`nosuchkey1999`.\n"
+                    "\nAn {term}`unknown term`.\n"
+                    "\n```{code-cell} ipython3\n1 / 0\n```\n")
+    result = book_builder(tiny_book, tmp_path / "out")
     assert result.returncode != 0
     assert "nosuchkey1999" in result.output
-
-
-def test_a_cell_that_raises_fails_the_build(tiny_book, tmp_path):
-    page = tiny_book / "page.md"
-    page.write_text(page.read_text() + "\n```{code-cell} ipython3\n1 / 0\n```\n")
-    result = run_jupyter_book(tiny_book, tmp_path / "out")
-    assert result.returncode != 0
+    assert "term not in glossary" in result.output and "unknown term" in result.output
     assert "ZeroDivisionError" in result.output or "CellExecutionError" in result.output
 
 

@@ -10,17 +10,15 @@ here mirror that, on the sources (fast) and on the built site (``site`` fixture)
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.util.nodes import _make_id
 
-from .conftest import ROOT, run_jupyter_book
+from .conftest import ROOT
 
 GLOSSARY = ROOT / "chapters" / "glossary.md"
-TINY_BOOK = Path(__file__).parent / "fixtures" / "tiny_book"
 
 #: The terms issue 10 asks for, as the glossary spells them. Names on one line are one
 #: entry (aliases): linking either counts as linking the entry.
@@ -251,24 +249,3 @@ def test_every_term_link_on_the_site_lands_on_a_glossary_anchor(site):
             assert anchor in anchors, (page.name, link["href"])
             links += 1
     assert links > 0
-
-
-@pytest.mark.build
-def test_a_link_to_an_unknown_term_fails_the_build(tmp_path):
-    """The strict build (-W -n) refuses a {term} that the glossary lacks."""
-    book = tmp_path / "tiny"
-    shutil.copytree(TINY_BOOK, book)
-    (book / "words.md").write_text("# Words\n\n```{glossary}\nknown term\n  Defined.\n```\n",
-                                   encoding="utf-8")
-    toc = (book / "_toc.yml").read_text(encoding="utf-8")
-    (book / "_toc.yml").write_text(toc + "  - file: words\n", encoding="utf-8")
-    page = book / "page.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nA {term}`known term`.\n",
-                    encoding="utf-8")
-    assert run_jupyter_book(book, tmp_path / "good").returncode == 0
-
-    page.write_text(page.read_text(encoding="utf-8") + "\nAn {term}`unknown term`.\n",
-                    encoding="utf-8")
-    result = run_jupyter_book(book, tmp_path / "bad")
-    assert result.returncode != 0
-    assert "term not in glossary" in result.output and "unknown term" in result.output
