@@ -53,6 +53,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -127,13 +128,48 @@ MARKUP_FIXES = (
 )
 
 
+#: What this build's pages had of each upstream text the book changes or names: markup fixes
+#: and asset file names (reset when a build starts; checked when it ends, see _check_seen).
+_seen: dict[str, int] = {}
+_pages_written: set[str] = set()
+
+
+def _start_counting(app) -> None:
+    _seen.clear()
+    _seen.update({upstream: 0 for upstream, _ in MARKUP_FIXES})
+    _seen.update({name: 0 for name in (*MUST_BLOCK, *AFTER_PAINT, *ONLY_WHERE, *UNUSED)})
+    _pages_written.clear()
+
+
 def _fix_markup(app, pagename, templatename, context, doctree) -> None:
+    _pages_written.add(pagename)
     body = context.get("body")
     if not body:
         return
     for upstream, fixed in MARKUP_FIXES:
+        _seen[upstream] = _seen.get(upstream, 0) + body.count(upstream)
         body = body.replace(upstream, fixed)
     context["body"] = body
+
+
+def _check_seen(app, exception) -> None:
+    """Fail when a fix's target or a named asset was on no page of a full build.
+
+    After an upgrade the upstream text may change; a fix that no longer applies would
+    otherwise do nothing, silently. Only a build that wrote every page can tell (an
+    incremental build writes only the pages that changed).
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    if not _pages_written.issuperset(app.env.found_docs):
+        return
+    missing = [text for text, count in _seen.items() if count == 0]
+    if missing:
+        raise ExtensionError(
+            "_ext/every_reader.py: no page of this build has "
+            + ", ".join(repr(text) for text in missing)
+            + "; an upgrade has changed what it fixes or names (see _ext/upstream.toml for "
+            "the versions it was written against): update MARKUP_FIXES or the asset names")
 
 
 # --- Scripts and stylesheets --------------------------------------------------------------
@@ -173,6 +209,8 @@ def _lighten_assets(app, pagename, templatename, context, doctree) -> None:
         for script in context["script_files"]:
             attributes = getattr(script, "attributes", None)
             name = _file_name(script)
+            if name in _seen:
+                _seen[name] += 1
             if (attributes is None or not name or name in MUST_BLOCK
                     or "async" in attributes or "defer" in attributes):
                 scripts.append(script)
@@ -183,6 +221,8 @@ def _lighten_assets(app, pagename, templatename, context, doctree) -> None:
         kept = []
         for sheet in context["css_files"]:
             name = _file_name(sheet)
+            if name in _seen:
+                _seen[name] += 1
             needed_by = ONLY_WHERE.get(name)
             if name in UNUSED or (needed_by and not any(mark in body for mark in needed_by)):
                 continue
@@ -501,7 +541,11 @@ def _cut_stylesheets(app, exception) -> None:
     words = words_in_site(outdir)
     sizes = {}
     for pattern in LEAN_SHEETS:
-        for path in (outdir / "_static").glob(pattern):
+        paths = sorted((outdir / "_static").glob(pattern))
+        if not paths:
+            raise ExtensionError(f"_ext/every_reader.py: LEAN_SHEETS names {pattern!r}, which "
+                                 "matches no stylesheet in _static/; has an upgrade renamed it?")
+        for path in paths:
             sizes[path.name] = drop_unused_rules(path, words)
     logger.info("stylesheets cut to the rules in use: " + ", ".join(
         f"{name} {before // 1000} → {after // 1000} KB" for name, (before, after) in sizes.items()))
@@ -668,6 +712,8 @@ def _bundle_pages(app, exception) -> None:
 
 
 def setup(app):
+    app.connect("builder-inited", _start_counting)
+    app.connect("build-finished", _check_seen, priority=400)
     app.connect("html-page-context", _add_description)
     app.connect("html-page-context", _fix_markup, priority=950)
     app.connect("html-page-context", _size_images, priority=950)
