@@ -45,7 +45,7 @@ REGISTER = ROOT / "chapters" / "claims.toml"
 BIBLIOGRAPHY = ROOT / "references.bib"
 CHAPTERS = ROOT / "chapters"
 
-#: The book's evidence scale (../shared/design.md, "Chapters"), strongest first.
+#: The book's evidence scale (the front page, intro.md), strongest first.
 GRADES = ("strong", "moderate", "weak", "contested", "refuted", "unsupported")
 #: The sphinx-design badge colour of each grade (the convention in CONTRIBUTING.md).
 BADGES = {"strong": "success", "moderate": "info", "weak": "warning", "contested": "muted",
