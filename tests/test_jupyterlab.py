@@ -60,7 +60,15 @@ def open_and_run(browser, jupyterlab, chapter):
     page.wait_for_function(
         "document.querySelector('.jp-Notebook') && "
         "!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=busy]')")
-    page.wait_for_timeout(2000)  # the kernel connects
+    # Run only once the notebook's kernel is connected and idle: running earlier raced the
+    # kernel's start (one failure in a clean CI run), and a fixed wait is either too short on
+    # a loaded machine or wasted on an idle one.
+    page.wait_for_function("""() => {
+        const context = window.jupyterapp.shell.currentWidget?.sessionContext;
+        const kernel = context?.session?.kernel;
+        return Boolean(context?.isReady && kernel && kernel.connectionStatus === "connected"
+                       && kernel.status === "idle");
+    }""", timeout=120000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     return context, page, outside
 
