@@ -9,6 +9,7 @@ set -euo pipefail
 
 HTML_MANAGER_VERSION=1.0.15           # @jupyter-widgets/html-manager for ipywidgets 8
 AXE_VERSION=4.14.1                    # axe-core: accessibility audit in the browser tests only
+VNU_VERSION=26.9.27                   # vnu-jar: the Nu Html Checker, HTML check in the tests only
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 vendor="$root/assets/vendor"
@@ -17,8 +18,10 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$work"
 npm init -y >/dev/null
+# --ignore-scripts also stops vnu-jar's install script, which would download a Java runtime.
 npm install --save-exact --no-audit --no-fund --ignore-scripts \
-  "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" "axe-core@$AXE_VERSION" >/dev/null
+  "@jupyter-widgets/html-manager@$HTML_MANAGER_VERSION" "axe-core@$AXE_VERSION" \
+  "vnu-jar@$VNU_VERSION" >/dev/null
 
 # No MathJax: formulas are MathML, written when the book builds (_ext/mathml.py).
 rm -rf "$vendor/mathjax" "$vendor/html-manager"
@@ -71,6 +74,17 @@ mkdir -p "$tests_vendor"
 cp "$work/node_modules/axe-core/axe.min.js" "$work/node_modules/axe-core/LICENSE" \
   "$work/node_modules/axe-core/LICENSE-3RD-PARTY.txt" "$tests_vendor/"
 echo "axe-core $AXE_VERSION (MPL-2.0)" > "$tests_vendor/VERSION.txt"
+
+# Nor is the Nu Html Checker (the W3C validator's engine): tests/test_html_valid.py runs the
+# jar with the machine's Java (17 or newer, as vnu asks) over every built page. The npm
+# package's LICENSE is vnu's (MIT); the libraries bundled in the jar keep their own licence
+# files inside it.
+vnu_vendor="$root/tests/vendor/vnu"
+rm -rf "$vnu_vendor"
+mkdir -p "$vnu_vendor"
+cp "$work/node_modules/vnu-jar/build/dist/vnu.jar" "$work/node_modules/vnu-jar/LICENSE" \
+  "$vnu_vendor/"
+echo "vnu-jar $VNU_VERSION (MIT)" > "$vnu_vendor/VERSION.txt"
 
 # jupyterquiz comes from PyPI, not npm: widgets/selfcheck.py writes its JavaScript
 # and CSS inline into each page from the installed, pinned package (see
