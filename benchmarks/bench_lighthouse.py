@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so "tests" is importable when run as a script
 
-from tests.conftest import find_chromium  # noqa: E402
+from booktools.browser import find_chromium  # noqa: E402
 from tests.test_browser import built_pages  # noqa: E402
 
 LIGHTHOUSE = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"

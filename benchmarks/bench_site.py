@@ -26,12 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so "tests.conftest" is importable when run as a script
 
-from tests.conftest import (  # noqa: E402
-    CHROMIUM_FLAGS,
-    _QuietHandler,
-    find_chromium,
-    serve_directory,
-)
+from booktools.browser import CHROMIUM_FLAGS, find_chromium, serve_directory  # noqa: E402
 from tests.test_browser import built_pages  # noqa: E402
 
 #: Budgets (CONTRIBUTING.md). Reported, never asserted: timings depend on the machine.
@@ -91,7 +86,8 @@ def browser_figures(site, pages_with_explorers):
     from playwright.sync_api import sync_playwright
 
     weights, redraws = {}, {}
-    with serve_directory(site) as base, sync_playwright() as playwright:
+    failures: list[str] = []
+    with serve_directory(site, failures) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(),
                                              args=CHROMIUM_FLAGS)
         for path in built_pages(site):
@@ -113,7 +109,7 @@ def browser_figures(site, pages_with_explorers):
                 redraws[name] = times
             context.close()
         browser.close()
-    for failure in _QuietHandler.failures:  # a missing file would skew the weights
+    for failure in failures:  # a missing file would skew the weights
         print("server could not answer:", failure)
     return weights, redraws
 

@@ -19,17 +19,13 @@ naming what it started (``forbidden_start``).
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -37,10 +33,10 @@ from pathlib import Path
 
 import pytest
 
+from booktools.browser import CHROMIUM_FLAGS, find_chromium, serve_directory
 from widgets.explorers.framework import STATIC_BUILD_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -87,57 +83,21 @@ def site(book_build) -> Path:
     return book_build.html
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    #: Requests the server could not answer, whoever made them: the browser's
-    #: own requests (such as /favicon.ico) never reach Playwright's page events.
-    failures: list[str] = []
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        if len(args) > 1 and str(args[1]).startswith(("4", "5")):
-            self.failures.append(format % args)
+#: Requests the local server could not answer during the session (see serve_directory).
+_SERVER_FAILURES: list[str] = []
 
 
 @pytest.fixture(scope="session")
 def server_failures():
-    """What the local server could not serve during the session (see _QuietHandler)."""
-    return _QuietHandler.failures
-
-
-@contextlib.contextmanager
-def serve_directory(directory: Path):
-    """Serve ``directory`` on 127.0.0.1 (a free port); yield its base URL.
-
-    Failed requests are recorded in ``_QuietHandler.failures``.
-    """
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    """What the local server could not serve during the session."""
+    return _SERVER_FAILURES
 
 
 @pytest.fixture(scope="session")
 def server(site):
     """The built site on a local web server; its base URL."""
-    with serve_directory(site) as base:
+    with serve_directory(site, _SERVER_FAILURES) as base:
         yield base
-
-
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), *CHROMIUM_CANDIDATES):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return shutil.which("chromium")
-
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")

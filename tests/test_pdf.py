@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from booktools.browser import find_chromium, serve_directory
 from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
 
-from .conftest import IN_CI, ROOT, find_chromium
+from .conftest import IN_CI, ROOT
 
 SCRIPT = ROOT / "scripts" / "build_pdf.py"
 BROWSER = pytest.mark.browser
@@ -220,7 +221,7 @@ TOO_WIDE = """() => {
 @pytest.fixture(scope="module")
 def printed_page(pdf, browser, site):
     """The single page as the script prints it, in Chromium's print emulation."""
-    with build_pdf.serve_directory(site.parent / "singlehtml") as base:
+    with serve_directory(site.parent / "singlehtml") as base:
         prepared = build_pdf.prepare_page(browser, base, ROOT)
         prepared.page.emulate_media(media="print")
         yield prepared

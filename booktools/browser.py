@@ -1,0 +1,63 @@
+"""A built site on a local web server, and Debian's Chromium to open it.
+
+Shared by the tests (``tests/conftest.py``), the PDF script (``scripts/build_pdf.py``) and
+the benchmarks. Playwright drives the browser; its own browser download is never used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+#: Headless and quiet: without the background-networking flags Chromium keeps trying to
+#: reach Google's hosts, which a machine with no network refuses many times a second.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """``CHROMIUM_PATH``, else Debian's Chromium, else ``chromium`` on the path, else None."""
+    for candidate in (os.environ.get("CHROMIUM_PATH"), *CHROMIUM_CANDIDATES):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging; records the requests it could not answer."""
+
+    def __init__(self, *args, failures: list[str], **kwargs):
+        self.failures = failures
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        if len(args) > 1 and str(args[1]).startswith(("4", "5")):
+            self.failures.append(format % args)
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path, failures: list[str] | None = None):
+    """Serve ``directory`` on a free port of 127.0.0.1; yield its base URL.
+
+    Requests the server could not answer (4xx, 5xx), whoever made them, are appended to
+    ``failures``: the browser's own requests (such as /favicon.ico) never reach
+    Playwright's page events.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(directory),
+                                failures=[] if failures is None else failures)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
