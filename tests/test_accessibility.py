@@ -1,4 +1,5 @@
-"""An axe-core accessibility audit of every built page, at both widths, in both colour schemes.
+"""An axe-core accessibility audit of every built page, at both widths, in both colour schemes
+(run by ``test_pages.py`` on its one load of each page; here, the audit and its own tests).
 
 axe-core is vendored for the tests only (tests/vendor/axe-core, from npm by
 scripts/vendor_frontend.sh) and injected into each page; the site never serves it.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_browser import DESKTOP, PHONE, built_pages, open_page
+from .test_browser import DESKTOP, PHONE, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -45,21 +46,6 @@ def audit(page) -> list[dict]:
 
 def theme_of(page) -> str:
     return page.evaluate("() => document.documentElement.dataset.theme")
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_every_page_passes_the_accessibility_audit(browser, server, site, viewport, scheme):
-    report = {}
-    for path in built_pages(site):
-        context, page, _ = open_page(browser, server, path, viewport, color_scheme=scheme)
-        if path != "index.html":  # the redirect page has no theme
-            assert theme_of(page) == scheme, f"{path}: the theme did not follow the system"
-        found = audit(page)
-        if found:
-            report[path] = [(f["rule"], f["impact"], f["target"], f["summary"]) for f in found]
-        context.close()
-    assert report == {}
 
 
 def test_the_audit_can_fail(browser, server):

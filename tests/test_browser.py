@@ -1,9 +1,10 @@
-"""Every built page in real Chromium, at desktop and phone width, fully offline.
+"""Built pages in real Chromium: how the tests open them, and page-specific checks.
 
-Fails on: a console error outside the short allow-list below, an uncaught
-page error, any request to a host other than the local server, a local file
-that is missing (HTTP >= 400), an image or chart without a text alternative,
-and horizontal scrolling at phone width.
+``open_page`` opens a page as a reader's browser would, fully offline, with a
+``PageWatch`` that records console errors outside the short allow-list below, uncaught
+page errors, requests to any host other than the local server and local files that are
+missing (HTTP >= 400). The checks every page gets at every width and scheme are in
+``test_pages.py``, on one load each.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class PageWatch:
         self.page_errors = []
         self.outside_requests = []
         self.failed = []
+        self.requested = []  # every URL the page asked for, from its first request
+        page.on("request", lambda request: self.requested.append(request.url))
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("response", self._on_response)
@@ -75,6 +78,10 @@ class PageWatch:
 
 #: Explorers fetch their results when the reader scrolls near them; most tests want them all.
 START_EXPLORERS = "() => window.bookExplorers ? window.bookExplorers.startAll() : null"
+SELF_CHECKS_READY = ("() => [...document.querySelectorAll('.self-check')]"
+                     ".every(box => box.dataset.ready)")
+#: Pages that send the reader on at once (Jupyter Book's front page), and where to.
+REDIRECTS = {"index.html": "intro.html"}
 
 
 def open_page(browser, server, path, viewport, color_scheme="light", start_explorers=True):
@@ -88,131 +95,17 @@ def open_page(browser, server, path, viewport, color_scheme="light", start_explo
     context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
     page = context.new_page()
     watch = PageWatch(page, server)
-    page.goto(f"{server}/{path}", wait_until="load")
-    page.wait_for_load_state("networkidle")  # after it, a redirect (index.html) has happened
+    if path in REDIRECTS:  # a page that only sends the reader on: wait for where it goes
+        with page.expect_navigation(url=f"{server}/{REDIRECTS[path]}", wait_until="load"):
+            page.goto(f"{server}/{path}", wait_until="commit")
+    else:
+        page.goto(f"{server}/{path}", wait_until="load")
+    # Ready when the page says so, not after a guessed quiet time on the network: every
+    # explorer has its results (START_EXPLORERS resolves then) and every self-check is drawn.
     if start_explorers:
-        page.evaluate(START_EXPLORERS)  # resolves once every explorer has its results
+        page.evaluate(START_EXPLORERS)
+    page.wait_for_function(SELF_CHECKS_READY)
     return context, page, watch
-
-
-MISSING_TEXT_ALTERNATIVES = """() => {
-  const bad = [];
-  for (const img of document.querySelectorAll('img:not([aria-hidden="true"])')) {
-    const alt = img.getAttribute('alt');
-    if (alt === null || alt.trim() === '') bad.push(img.outerHTML.slice(0, 120));
-  }
-  // Icons hidden from assistive technology (aria-hidden) are decorative.
-  for (const svg of document.querySelectorAll('svg[role="img"]:not([aria-hidden="true"])')) {
-    const label = svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby');
-    if (!label) bad.push(svg.outerHTML.slice(0, 120));
-  }
-  return bad;
-}"""
-
-
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_every_page_loads_offline_without_errors(browser, server, site, viewport,
-                                                 server_failures):
-    server_failures.clear()
-    report = {}
-    for path in built_pages(site):
-        context, page, watch = open_page(browser, server, path, viewport)
-        problems = watch.problems()
-        missing_alt = page.evaluate(MISSING_TEXT_ALTERNATIVES)
-        if missing_alt:
-            problems["images without alt text"] = missing_alt
-        # Explorers are static on the site: no page carries ipywidgets state or
-        # the widget manager (a slider there would move and change nothing).
-        html = page.content()
-        if "application/vnd.jupyter.widget-state+json" in html or "html-manager" in html:
-            problems["ipywidgets on a static page"] = True
-        if viewport is PHONE:
-            overflow = page.evaluate(
-                "() => document.documentElement.scrollWidth - "
-                "document.documentElement.clientWidth")
-            if overflow > 1:
-                problems["horizontal scroll (px)"] = overflow
-        if problems:
-            report[path] = problems
-        context.close()
-    assert report == {}
-    assert server_failures == []  # includes the browser's own requests, e.g. favicon.ico
-
-
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_math_is_mathml_drawn_by_the_browser_with_no_mathjax(browser, server, site, viewport):
-    """Formulas are MathML written at build time (_ext/mathml.py): no script draws them.
-
-    Pages with math are found from the sources (a "$" formula, or the model reference's
-    docstrings), so a page whose formulas were lost is not skipped.
-    """
-    import re
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    math_pages = ["chapters/model-reference.html"]
-    for source in sorted([root / "intro.md", *(root / "chapters").glob("*.md")]):
-        prose = re.sub(r"```.*?```", "", source.read_text(encoding="utf-8"), flags=re.S)
-        if re.search(r"\$[^$\s]", prose):
-            math_pages.append(source.relative_to(root).with_suffix(".html").as_posix())
-    assert len(math_pages) > 1
-    inspect = r"""() => {
-      const shown = e => e.checkVisibility();
-      const maths = [...document.querySelectorAll("math")].filter(shown);
-      const size = m => m.getBoundingClientRect();
-      // Visible text outside code: raw TeX would be a "$", "\(", "\[" or "\frac".
-      const raw = [];
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let node; (node = walker.nextNode());) {
-        const parent = node.parentElement;
-        if (parent.closest("pre, code, script, style, annotation, .highlight")) continue;
-        if (!shown(parent)) continue;
-        const hit = node.textContent.match(/\$[^\s$]|\\\(|\\\[|\\frac/);
-        if (hit) raw.push(node.textContent.trim().slice(0, 80));
-      }
-      const display = [...document.querySelectorAll('div.math > math')].filter(shown);
-      return {
-        count: maths.length,
-        empty: maths.filter(m => size(m).width < 1 || size(m).height < 1)
-          .map(m => m.textContent.slice(0, 60)),
-        raw: raw,
-        blocks: display.length,
-        notBlock: display.filter(m => getComputedStyle(m).display !== "block math" ||
-                                      m.getAttribute("display") !== "block")
-          .map(m => m.textContent.slice(0, 60)),
-        notInline: maths.filter(m => !m.closest("div.math") &&
-                                     getComputedStyle(m).display !== "math")
-          .map(m => m.textContent.slice(0, 60)),
-        assets: [...document.querySelectorAll("script[src], link[href]")]
-          .map(e => e.src || e.href),
-      };
-    }"""
-    report, display_formulas = {}, 0
-    for path in math_pages:
-        context, page, watch = open_page(browser, server, path, viewport)
-        requested = []
-        page.on("request", lambda request, seen=requested: seen.append(request.url))
-        page.reload(wait_until="networkidle")
-        state = page.evaluate(inspect)
-        problems = {
-            "no formula shown": state["count"] == 0,
-            "formulas of no size": state["empty"],
-            "raw TeX": state["raw"],
-            "display formulas not blocks": state["notBlock"],
-            "inline formulas not inline": state["notInline"],
-            "MathJax": [u for u in requested + state["assets"] if "mathjax" in u.lower()],
-            **watch.problems(),
-        }
-        if viewport is PHONE:  # a long formula scrolls in its own box, not the page
-            problems["horizontal scroll (px)"] = max(0, page.evaluate(
-                "() => document.documentElement.scrollWidth - "
-                "document.documentElement.clientWidth") - 1)
-        display_formulas += state["blocks"]
-        if any(problems.values()):
-            report[path] = {k: v for k, v in problems.items() if v}
-        context.close()
-    assert report == {}
-    assert display_formulas > 0
 
 
 def test_hormesis_page_shows_its_explorer_and_no_dead_widget(browser, server):
