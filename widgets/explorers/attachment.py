@@ -38,17 +38,14 @@ from typing import Any
 import numpy as np
 
 from ..models import Expression, Perceiver, attachment_profile, read_expression
-from ..models.interpretation import SALIENCE_GAIN, SPEEDUP
-from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
+from ..scenarios import ATTACHMENT_REGIMES, FROWN, ONSET, SMILE, num
+from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict
 
 #: Intended valences on the x axis (−1 hostile … +1 friendly), as in the faces explorer.
 VALENCES = np.round(np.linspace(-1.0, 1.0, 9), 10)
-#: How long the face takes to form [s]: readings made sooner are made on an
-#: inchoate (half-formed) expression.
-ONSET = 0.5
-#: The two faces the readout reports: a forming smile and a forming frown.
-SMILE = 0.5
-FROWN = -0.5
+# ONSET (widgets.scenarios): how long the face takes to form [s]: readings made sooner
+# are made on an inchoate (half-formed) expression.
+# The two faces the readout reports: a forming smile and a forming frown (SMILE, FROWN).
 SMILE_INDEX = int(np.flatnonzero(np.isclose(VALENCES, SMILE))[0])
 FROWN_INDEX = int(np.flatnonzero(np.isclose(VALENCES, FROWN))[0])
 #: Readings per point of the curves other than the two reported faces.
@@ -59,11 +56,7 @@ OXYTOCIN = 1.0
 #: Oxytocin's two pulls, as (name, base salience gain, speed-up). The gain a
 #: perceiver gets is the base gain × their social-salience weight. "Balanced"
 #: is the reading model's default pair.
-REGIMES = (
-    ("salience wins", 1.0, 0.0),
-    ("balanced", SALIENCE_GAIN, SPEEDUP),
-    ("speed wins", 0.0, 0.8),
-)
+REGIMES = ATTACHMENT_REGIMES
 
 #: The readout's verdict on oxytocin's change to a share: its direction, said
 #: only when the change is three standard errors away from zero. (A "barely
@@ -91,13 +84,6 @@ def _friendly(bias: float, threshold: float, valence_index: int, oxytocin: float
     return int(np.count_nonzero(readings.choices == 1))
 
 
-def _number(value: float, decimals: int = 2) -> str:
-    """A signed number with a typographic minus ("−0.5" is read "minus"); 0 unsigned."""
-    if round(value, decimals) == 0:
-        return f"{0:.{decimals}f}"
-    return signed(value, decimals).replace("-", "\u2212")
-
-
 def _where(anxiety: float, avoidance: float) -> str:
     """Where the point lies among the quadrants' names (labels, not types)."""
     if anxiety == 0 and avoidance == 0:
@@ -115,7 +101,7 @@ def _where(anxiety: float, avoidance: float) -> str:
 
 def change_sentence(face: str, placebo: float, oxytocin: float, change: Estimate) -> str:
     """One reported face: its shares, and the direction of the change if it survives the noise."""
-    amount = (f"{_number(100 * change.value, 1)} points, give or take "
+    amount = (f"{num(100 * change.value, 1, sign=True)} points, give or take "
               f"{100 * change.se:.1f} for sampling noise")
     low, high = CHANGE_VERDICT.span(change)
     if low == high:
@@ -271,16 +257,16 @@ class AttachmentExplorer(Explorer):
         else:
             gain_text = "evidence about a face arrives no faster"
         return (
-            f"Anxiety {_number(anxiety, 1)}, avoidance {_number(avoidance, 1)}: "
+            f"Anxiety {num(anxiety, 1, sign=True)}, avoidance {num(avoidance, 1, sign=True)}: "
             f"{_where(anxiety, avoidance)}.",
             f"The mapping gives this perceiver a starting expectation (bias) of "
-            f"{_number(results['bias'])} (−1 hostile, +1 friendly), a threshold of "
+            f"{num(results['bias'], sign=True)} (−1 hostile, +1 friendly), a threshold of "
             f"{threshold:.2f} evidence units (average 1.00) and a social-salience weight "
             f"of {results['salience_weight']:.2f} (average 1.00).",
             f"On oxytocin ({name}) {bound_text} and {gain_text}.",
-            change_sentence(f"A face forming a smile (intended {_number(SMILE, 1)})",
+            change_sentence(f"A face forming a smile (intended {num(SMILE, 1, sign=True)})",
                             *results["smile"], results["smile_change"]),
-            change_sentence(f"A face forming a frown (intended {_number(FROWN, 1)})",
+            change_sentence(f"A face forming a frown (intended {num(FROWN, 1, sign=True)})",
                             *results["frown"], results["frown_change"]),
         )
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..models.attention import DEFAULT_CHANNELS, attend
+from ..scenarios import num
 from .framework import OKABE_ITO, Control, Explorer, Line, Panel
 
 #: Oxytocin levels on the x axis (0 placebo … 1 the model's largest effect).
@@ -162,13 +163,13 @@ class AttentionExplorer(Explorer):
         hits_o, alarms_o = results["hits_objects"], results["false_alarms_objects"]
         if boost == 0:
             rates = (
-                f"At criterion {_signed(criterion)} every channel's hit rate is "
+                f"At criterion {num(criterion, sign=True)} every channel's hit rate is "
                 f"{_percent(hits_f[first])} and its false-alarm rate "
                 f"{_percent(alarms_f[first])}, at every level."
             )
         else:
             rates = (
-                f"At criterion {_signed(criterion)}, from placebo to oxytocin 1, faces' hit "
+                f"At criterion {num(criterion, sign=True)}, from placebo to oxytocin 1, faces' hit "
                 f"rate goes from {_percent(hits_f[first])} to {_percent(hits_f[last])} and "
                 f"their false-alarm rate from {_percent(alarms_f[first])} to "
                 f"{_percent(alarms_f[last])}; objects' hit rate goes to "
@@ -182,7 +183,7 @@ class AttentionExplorer(Explorer):
         else:
             lean = "a neutral criterion, midway between no signal and signal"
         bias = (
-            f"Criterion {_signed(criterion)} is {lean}. Moving it shifts hits and false "
+            f"Criterion {num(criterion, sign=True)} is {lean}. Moving it shifts hits and false "
             f"alarms the same way (bias); more d′ pulls them apart (sensitivity)."
         )
         return budget, rates, bias
@@ -192,9 +193,3 @@ def _percent(share: float) -> str:
     """'37 %': a share as a whole percentage."""
     return f"{100 * share:.0f} %"
 
-
-def _signed(value: float) -> str:
-    """'+0.50', '−1.25' (true minus sign), '0.00'."""
-    if round(value, 2) == 0:
-        return "0.00"
-    return f"{value:+.2f}".replace("-", "−")

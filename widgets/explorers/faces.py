@@ -28,15 +28,14 @@ from typing import Any
 import numpy as np
 
 from ..models import Expression, Perceiver, read_expression
+from ..scenarios import MARY_BIAS, SMILE, TOM_BIAS
 from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
 
 #: Intended valences on the x axis (−1 hostile … +1 friendly).
 VALENCES = np.round(np.linspace(-1.0, 1.0, 9), 10)
-#: The two perceivers' expectations (bias, in [-1, 1]).
-TOM_BIAS = 0.4
-MARY_BIAS = -0.4
+# The two perceivers' expectations: TOM_BIAS and MARY_BIAS (widgets.scenarios).
 #: The face the readout describes: a smile, read while it forms (the post's example).
-REPORTED_VALENCE = 0.5
+REPORTED_VALENCE = SMILE
 REPORTED_INDEX = int(np.flatnonzero(np.isclose(VALENCES, REPORTED_VALENCE))[0])
 #: Oxytocin level compared with placebo: the model's largest effect.
 OXYTOCIN = 1.0

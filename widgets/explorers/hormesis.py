@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..models.dose_response import BrainCousens, context_effect
+from ..scenarios import ANXIOUS_PERSON, SECURE_PERSON
 from .framework import OKABE_ITO, Control, Explorer, Line, Panel
 
 #: Doses drawn on the left panel (dose units); 81 points are smooth at phone width.
@@ -25,11 +26,8 @@ DOSES = np.linspace(0.0, 10.0, 81)
 #: Settings drawn on the right panel (−1 threatening … +1 safe).
 SETTINGS = np.round(np.linspace(-1.0, 1.0, 41), 10)
 
-#: The two people of the right-hand panel (security on the toy model's −1..1 scale).
-#: Nearer 0 than the ends of the setting scale (±1), so that the settings in which
-#: both people move the same way are wide stretches of the right panel, easy to see.
-SECURE_PERSON = 0.5
-ANXIOUS_PERSON = -0.5
+# The two people of the right-hand panel: SECURE_PERSON and ANXIOUS_PERSON
+# (widgets.scenarios: security on the toy model's −1..1 scale).
 
 
 @lru_cache(maxsize=64)

@@ -30,12 +30,13 @@ from typing import Any
 import numpy as np
 
 from ..models import Expression, Perceiver, evidence_paths, read_expression
+from ..scenarios import MARY_BIAS, ONSET, TOM_BIAS
 from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
 
 #: The perceiver's threshold on placebo (the model's default) [evidence units].
 THRESHOLD = 1.0
-#: Time for the face to form fully [s]; readings before then read an inchoate face.
-ONSET = 0.5
+# ONSET (widgets.scenarios): time for the face to form fully [s]; readings before
+# then read an inchoate face.
 #: How many readings are drawn, and how often their evidence is sampled [s].
 PATHS = 5
 SAMPLE_EVERY = 0.05
@@ -57,15 +58,25 @@ FRIENDLY_VERDICT = Verdict(thresholds=(-SHARE_CHANGE, SHARE_CHANGE),
 
 _FACES = {-1.0: "a clearly hostile face", -0.5: "a frown, forming",
           0.0: "a neutral face", 0.5: "a smile, forming", 1.0: "a clearly friendly face"}
-_EXPECTATIONS = {-0.4: "someone who expects hostility, like Mary",
+_EXPECTATIONS = {MARY_BIAS: "someone who expects hostility, like Mary",
                  0.0: "someone with no expectation either way",
-                 0.4: "someone who expects friendliness, like Tom"}
+                 TOM_BIAS: "someone who expects friendliness, like Tom"}
 
 
 @lru_cache(maxsize=1024)
-def _readings(valence: float, bias: float, salience_gain: float, speedup: float,
-              readings: int, seed: int) -> dict[str, Any]:
-    """Many readings at one setting, summarised (cached: placebo is shared)."""
+def reading_summary(valence: float, bias: float, salience_gain: float, speedup: float,
+                    readings: int, seed: int) -> dict[str, Any]:
+    """``readings`` readings of a forming face (``valence``, onset :data:`ONSET`) by a
+    perceiver with ``bias`` and the explorer's threshold, summarised. Placebo when the
+    gain and the speed-up are both 0, else oxytocin at level 1 with these pulls.
+
+    Returns ``friendly`` and ``hostile`` (shares of all readings), ``early`` (share
+    decided before the face has formed), ``histogram`` (the drawn decision times),
+    ``mean_time``, ``accuracy`` (share read as the face was meant) and
+    ``friendly_of_finished`` (share friendly of those decided), the last three as
+    :class:`~widgets.explorers.framework.Estimate`. Cached: the explorer and a chapter
+    asking for the same setting share one run (do not modify the result).
+    """
     oxytocin = 0.0 if salience_gain == speedup == 0 else 1.0
     result = read_expression(
         Perceiver(bias=bias, threshold=THRESHOLD), Expression(valence, onset=ONSET),
@@ -203,8 +214,9 @@ class PathsExplorer(Explorer):
 
     def compute(self, *, valence: float, bias: float, salience_gain: float,
                 speedup: float) -> dict[str, Any]:
-        placebo = _readings(valence, bias, 0.0, 0.0, self.readings, self.seed)
-        oxytocin = _readings(valence, bias, salience_gain, speedup, self.readings, self.seed)
+        placebo = reading_summary(valence, bias, 0.0, 0.0, self.readings, self.seed)
+        oxytocin = reading_summary(valence, bias, salience_gain, speedup, self.readings,
+                                   self.seed)
         path_time_p, path_p, bound_p, off_p = _paths(valence, bias, 0.0, 0.0, self.seed)
         path_time_o, path_o, bound_o, off_o = _paths(valence, bias, salience_gain, speedup,
                                                      self.seed)

@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from ..models import Perceiver, ServiceTrace, trace_service
+from ..scenarios import MARY_BELIEF, TOM_BELIEF
 from .framework import OKABE_ITO, Control, Explorer, Line, Panel, signed
-from .tom_and_mary import GREETINGS, MARY_BELIEF, TOM_BELIEF
+from .tom_and_mary import GREETINGS
 
 #: The one service shown: the year of the post, as in the comparator.
 SEED = 2015

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..models import Perceiver, simulate_service
+from ..scenarios import CHURCH_REGIMES, MARY_BELIEF, START_GAP, TOM_BELIEF
 from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
 
-TOM_BELIEF = 0.6
-MARY_BELIEF = -0.6
-START_GAP = TOM_BELIEF - MARY_BELIEF
+# Tom's and Mary's beliefs when a service starts: TOM_BELIEF, MARY_BELIEF and
+# START_GAP (widgets.scenarios).
 GREETINGS = 40
 #: Histogram bins for the final beliefs (belief units).
 BIN_EDGES = np.linspace(-1.0, 1.0, 21)
@@ -32,11 +32,7 @@ BIN_CENTRES = (BIN_EDGES[:-1] + BIN_EDGES[1:]) / 2
 
 #: Oxytocin's two pulls, as (name, salience_gain, speedup). "Balanced" is the
 #: reading model's default pair; the other two let one pull act alone.
-REGIMES = (
-    ("salience wins", 2.0, 0.0),
-    ("balanced", 0.3, 0.3),
-    ("speed wins", 0.0, 0.8),
-)
+REGIMES = CHURCH_REGIMES
 
 #: What the readout calls a change in the gap made by oxytocin (belief units).
 GAP_CHANGE = 0.05
@@ -53,10 +49,27 @@ CHURCH_VERDICT = Verdict(thresholds=(-0.3, 0.3),
 DRIVER_VERDICT = Verdict(thresholds=(0.0,), words=("oxytocin", "mimicry"))
 
 
+class ServiceRuns(NamedTuple):
+    """One perceiver's simulated services at one setting (see :func:`service_runs`)."""
+
+    #: The belief after each greeting, averaged over the runs (``GREETINGS + 1`` values).
+    mean_belief: np.ndarray
+    #: The belief at the end of each run (one value per run).
+    final_belief: np.ndarray
+    #: The share of greetings answered with a smile, over all runs.
+    smile_rate: float
+
+
 @lru_cache(maxsize=2048)
-def _service(bias: float, oxytocin: float, mimicry: float, congregation_mean: float,
-             salience_gain: float, speedup: float, runs: int, seed: int):
-    """One perceiver's services at one setting (cached: settings share runs)."""
+def service_runs(bias: float, oxytocin: float, mimicry: float, congregation_mean: float,
+                 salience_gain: float, speedup: float, runs: int, seed: int) -> ServiceRuns:
+    """``runs`` services of :data:`GREETINGS` greetings for a perceiver starting at belief
+    ``bias``, as the explorer simulates them (on placebo the pulls do nothing).
+
+    Cached: the explorer and a chapter asking for the same setting share one run (do
+    not modify the arrays). With the explorer's ``readings`` and ``seed`` these are the
+    explorer's own services, run for run.
+    """
     if oxytocin == 0:
         salience_gain = speedup = 0.0  # on placebo the pulls do nothing
     service = simulate_service(
@@ -64,8 +77,8 @@ def _service(bias: float, oxytocin: float, mimicry: float, congregation_mean: fl
         congregation_mean=congregation_mean, n_greetings=GREETINGS, n_runs=runs,
         seed=seed, salience_gain=salience_gain, speedup=speedup,
     )
-    return (service.belief.mean(axis=0), np.array(service.final_belief),
-            float(service.smile_rate.mean()))
+    return ServiceRuns(service.belief.mean(axis=0), np.array(service.final_belief),
+                       float(service.smile_rate.mean()))
 
 
 class TomAndMaryExplorer(Explorer):
@@ -134,7 +147,7 @@ class TomAndMaryExplorer(Explorer):
         _, gain, speedup = REGIMES[round(regime)]
         common = (oxytocin, mimicry, congregation_mean, gain, speedup, self.readings,
                   self.seed)
-        return _service(TOM_BELIEF, *common), _service(MARY_BELIEF, *common)
+        return service_runs(TOM_BELIEF, *common), service_runs(MARY_BELIEF, *common)
 
     def compute(self, *, mimicry: float, oxytocin: float, congregation_mean: float,
                 regime: float) -> dict[str, Any]:
@@ -205,8 +218,8 @@ class TomAndMaryExplorer(Explorer):
         sentences = [
             f"After {GREETINGS} greetings Tom's belief averages {tom:+.2f} and Mary's "
             f"{mary:+.2f}: a gap of {gap:.2f}, {versus}.",
-            f"Verdicts on the church: Tom leaves {_church(claims['tom_church'])}, Mary "
-            f"{_church(claims['mary_church'])}.",
+            f"Verdicts on the church: Tom leaves {church_verdict(claims['tom_church'])}, "
+            f"Mary {church_verdict(claims['mary_church'])}.",
             f"Tom answered {100 * results['tom_smiles']:.0f} % of greetings with a smile, "
             f"Mary {100 * results['mary_smiles']:.0f} %.",
         ]
@@ -242,8 +255,11 @@ class TomAndMaryExplorer(Explorer):
 
 
 
-def _church(claim: tuple[Verdict, Estimate]) -> str:
-    """A perceiver's verdict on the church, in words ("finding it welcoming")."""
+def church_verdict(claim: tuple[Verdict, Estimate]) -> str:
+    """A perceiver's verdict on the church, in the readout's words ("finding it
+    welcoming", "undecided about the church", or "on the edge between ..." when the
+    mean belief is within the noise of a line). ``claim`` is one of the explorer's
+    :meth:`~TomAndMaryExplorer.claims`, ``"tom_church"`` or ``"mary_church"``."""
     verdict, belief = claim
     low, high = verdict.span(belief)
     if low == high:
