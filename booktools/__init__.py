@@ -9,7 +9,9 @@ packages, one distribution):
 * :mod:`booktools.student`: the student notebooks (MyST chapter to plain Jupyter Markdown);
 * :mod:`booktools.claims`: the claims register (``chapters/claims.toml``);
 * :mod:`booktools.validation`: the comparisons behind the validation page, with the
-  PyDDM reference solutions it reads (``booktools/data/pyddm_reference.json``).
+  PyDDM reference solutions it reads (``booktools/data/pyddm_reference.json``);
+* :mod:`booktools.browser`: a built site on a local server and Debian's Chromium, for the
+  tests, the PDF script and the benchmarks.
 
 Nothing in :mod:`widgets` imports this package.
 """
