@@ -21,8 +21,10 @@ defaults change.
 The questions are drawn by jupyterquiz (pinned in requirements.txt). Its
 JavaScript and stylesheet come from the installed package and are written
 inline into the cell's HTML output, so a self-check needs no kernel and no
-network: the static site and JupyterLab show the same thing. Three things are
-added around it, all in this module:
+network: the static site and JupyterLab show the same thing. (HTML allows ``<style>``
+only in a page's head: the built site's pages get the block's two style elements moved
+there by ``_ext/valid_html.py``; the cell's output keeps them inline, where JupyterLab
+needs them.) Three things are added around it, all in this module:
 
 * a root element of our own, ``<div class="self-check" data-self-check=NAME>``,
   so tests and tools can find every self-check whatever jupyterquiz's markup;
@@ -168,6 +170,29 @@ _ENHANCE = """
   root.closest(".self-check").setAttribute("data-ready", "true");
 })();
 """
+
+# Two declarations in jupyterquiz's stylesheet (jupyterquiz 2.9.6.4, styles.css, lines 75
+# and 97) that are not CSS: there is no property "align", and the stray ")" makes the
+# transition's value invalid. Browsers drop both (a number box's computed transition is
+# "all 0s"), so removing them changes nothing a reader sees, in JupyterLab or on the site;
+# the Nu Html Checker reports them as errors (tests/test_html_valid.py).
+_INVALID_CSS = ("    align: left;\n", "    transition: box-shadow 0.1s);\n")
+
+
+def _patched_styles(styles: str) -> str:
+    """jupyterquiz's ``<style>`` without its two declarations that are not CSS.
+
+    If a new jupyterquiz changes its stylesheet, this fails loudly, naming the
+    declaration, rather than ship the stylesheet unchecked.
+    """
+    for declaration in _INVALID_CSS:
+        if styles.count(declaration) != 1:
+            raise RuntimeError(
+                f"jupyterquiz's stylesheet no longer has {declaration.strip()!r} once, as "
+                "widgets.selfcheck expects; is the pinned jupyterquiz 2.9.6.4 installed?")
+        styles = styles.replace(declaration, "")
+    return styles
+
 
 _CDN_MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-svg.js"
 _MATHJAX_TEST = re.compile(r"typeof MathJax\b")
@@ -391,7 +416,7 @@ class SelfCheck:
         container = "selfcheck_" + self.name.replace("-", "_")
         prefix, static, url = load_questions_script(self.to_jupyterquiz(), container)
         quiz = (render_div(container, False, False, False, 1_000_000, 900, 6, "left")
-                + "</div>" + build_styles(container, _COLOURS))
+                + "</div>" + _patched_styles(build_styles(container, _COLOURS)))
         script = _patched_script(build_script(prefix, static, url, container, True))
         how = ("Pick an answer, or type a number and press Enter. Feedback appears "
                "under each question; try as often as you like. Nothing is recorded.")
