@@ -18,6 +18,8 @@ naming what it started (``forbidden_start``).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import os
 import re
@@ -180,16 +182,33 @@ def start_jupyter():
 
 
 @pytest.fixture(scope="session")
-def notebook_runner():
-    """A function that runs a notebook (an ``nbformat`` node) in a fresh kernel, in place.
+def notebooks_runner():
+    """A function that runs notebooks, each in a fresh kernel of its own, in place.
 
-    Keyword arguments go to ``nbclient.NotebookClient``.
+    ``run(jobs)`` takes ``(notebook, options, env)`` triples (``options`` go to
+    ``nbclient.NotebookClient``; ``env`` is the kernel's whole environment, or None for this
+    process's) and returns, for each, None or the exception its run raised. Up to one
+    kernel per core runs at a time: a chapter's run is mostly its kernel computing.
     """
     from nbclient import NotebookClient
 
-    def run(notebook, **options):
-        NotebookClient(notebook, kernel_name="python3", **options).execute()
-        return notebook
+    async def run_one(limit, notebook, options, env):
+        async with limit:
+            try:
+                client = NotebookClient(notebook, kernel_name="python3", **options)
+                await client.async_execute(**({} if env is None else {"env": env}))
+            except Exception as error:  # noqa: BLE001 - reported by that notebook's test
+                return error
+            return None
+
+    async def run_all(jobs):
+        limit = asyncio.Semaphore(max(1, os.cpu_count() or 1))
+        return await asyncio.gather(*(run_one(limit, *job) for job in jobs))
+
+    def run(jobs):
+        # A thread of its own: Playwright's synchronous API may hold this thread's loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, run_all(list(jobs))).result()
 
     return run
 
@@ -199,7 +218,7 @@ def notebook_runner():
 #: Fixtures that build a book, start a browser, a Jupyter server or a kernel. A test that
 #: uses one, directly or through other fixtures, is marked ``slow``.
 SLOW_FIXTURES = frozenset({"book_build", "book_builder", "browser", "start_jupyter",
-                           "notebook_runner"})
+                           "notebooks_runner"})
 SLOW_MARKERS = frozenset({"build", "browser", "binder"})
 
 #: What a fast test may not start, by a pattern over its command line.

@@ -74,18 +74,30 @@ def test_the_toc_has_chapters_to_check():
     assert "chapters/hormesis.md" in chapters_in_toc()
 
 
-@pytest.mark.parametrize("chapter", chapters_in_toc())
-def test_chapter_opens_as_a_notebook_and_runs(jupyter_server, chapter, tmp_path,
-                                               notebook_runner):
+@pytest.fixture(scope="module")
+def runs(jupyter_server, notebooks_runner):
+    """Every chapter fetched through the contents API as a notebook, then all run, one kernel
+    per core at a time: chapter -> (the fetched model, the executed notebook, the error)."""
     base, token = jupyter_server
-    model = get_json(f"{base}/api/contents/{chapter}?type=notebook&content=1", token)
-    assert model["type"] == "notebook"
-    notebook = nbformat.from_dict(model["content"])
-    nbformat.validate(notebook)
-    assert any(cell.cell_type == "code" for cell in notebook.cells)
+    models = {chapter: get_json(f"{base}/api/contents/{chapter}?type=notebook&content=1",
+                                token) for chapter in chapters_in_toc()}
+    notebooks = {chapter: nbformat.from_dict(model["content"])
+                 for chapter, model in models.items() if model.get("type") == "notebook"}
+    options = {"timeout": 600, "resources": {"metadata": {"path": str(ROOT / "chapters")}}}
+    errors = notebooks_runner((notebook, options, None) for notebook in notebooks.values())
+    outcome = dict(zip(notebooks, errors, strict=True))
+    return {chapter: (model, notebooks.get(chapter), outcome.get(chapter))
+            for chapter, model in models.items()}
 
-    # raises CellExecutionError on any unexpected error
-    notebook_runner(notebook, timeout=600, resources={"metadata": {"path": str(ROOT / "chapters")}})
+
+@pytest.mark.parametrize("chapter", chapters_in_toc())
+def test_chapter_opens_as_a_notebook_and_runs(runs, chapter):
+    model, notebook, error = runs[chapter]
+    assert model["type"] == "notebook"
+    nbformat.validate(nbformat.from_dict(model["content"]))
+    assert any(cell.cell_type == "code" for cell in notebook.cells)
+    if error is not None:  # CellExecutionError on any unexpected error
+        raise error
 
     outputs = [o for cell in notebook.cells if cell.cell_type == "code"
                for o in cell.get("outputs", [])]

@@ -8,6 +8,7 @@ and the built site (served notebooks and sources, the links to them).
 from __future__ import annotations
 
 import html.parser
+import os
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -290,16 +291,28 @@ def test_a_chapter_becomes_a_plain_notebook_without_solutions(chapter, converted
     assert kept == original
 
 
+@pytest.fixture(scope="module")
+def student_runs(converted, notebooks_runner, tmp_path_factory):
+    """Every student notebook run as a student would: live mode, each in a folder of its
+    own, nothing cached yet (one kernel per core at a time): chapter -> (notebook, error)."""
+    environment = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
+    jobs, notebooks = [], {}
+    for chapter in CHAPTERS:
+        folder = tmp_path_factory.mktemp(f"student-{chapter.stem}")
+        notebooks[chapter] = nbformat.from_dict(converted[chapter])
+        jobs.append((notebooks[chapter], {"timeout": 600,
+                                          "resources": {"metadata": {"path": str(folder)}}},
+                     {**environment, CACHE_VARIABLE: str(folder / "explorer-cache")}))
+    return dict(zip(CHAPTERS, zip(notebooks.values(), notebooks_runner(jobs), strict=True),
+                    strict=True))
+
+
 @pytest.mark.binder
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_a_student_notebook_runs_in_a_kernel(chapter, converted, tmp_path, monkeypatch,
-                                             notebook_runner):
-    """Run as a student would: live mode, in a folder of its own, nothing cached yet."""
-    monkeypatch.delenv(STATIC_BUILD_VARIABLE, raising=False)
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "explorer-cache"))
-    notebook = nbformat.from_dict(converted[chapter])
-    # raises CellExecutionError on any unexpected error
-    notebook_runner(notebook, timeout=600, resources={"metadata": {"path": str(tmp_path)}})
+def test_a_student_notebook_runs_in_a_kernel(chapter, student_runs):
+    notebook, error = student_runs[chapter]
+    if error is not None:  # CellExecutionError on any unexpected error
+        raise error
     errors = [o for c in notebook.cells if c.cell_type == "code"
               for o in c.get("outputs", []) if o.output_type == "error"]
     expected = [c for c in notebook.cells if c.cell_type == "code"
