@@ -26,6 +26,7 @@ changes, and ``execution_mode: force`` in its ``mystnb`` front matter runs it af
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -101,7 +102,13 @@ def _note_reads(app, doctree) -> None:
     if not patterns:
         return
     if isinstance(patterns, str):
-        patterns = [patterns]
+        # MyST keeps a front-matter value that is not a string (the list in
+        # chapters/instructors.md) as its JSON text.
+        try:
+            decoded = json.loads(patterns)
+        except ValueError:
+            decoded = patterns
+        patterns = decoded if isinstance(decoded, list) else [patterns]
     root = Path(app.confdir)
     for pattern in patterns:
         matches = sorted(root.glob(pattern))
