@@ -156,13 +156,14 @@ def _check_seen(app, exception) -> None:
     """Fail when a fix's target or a named asset was on no page of a full build.
 
     After an upgrade the upstream text may change; a fix that no longer applies would
-    otherwise do nothing, silently. Only a build that wrote every page can tell (an
-    incremental build writes only the pages that changed).
+    otherwise do nothing, silently. Only a build that wrote every page of a book can tell
+    (an incremental build writes only the pages that changed; a page built on its own need
+    not have what the fixes look for).
     """
     if exception is not None or app.builder.format != "html":
         return
-    if not _pages_written.issuperset(app.env.found_docs):
-        return
+    if not _pages_written.issuperset(app.env.found_docs) or len(app.env.found_docs) < 2:
+        return  # an incremental build, or one page built on its own (jupyter-book build x.md)
     missing = [text for text, count in _seen.items() if count == 0]
     if missing:
         raise ExtensionError(

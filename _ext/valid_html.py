@@ -302,8 +302,11 @@ def _finish(app, exception) -> None:
         page = Path(app.builder.get_outfilename(pagename))
         page.write_text(add_to_head(page.read_text(encoding="utf-8"), styles), encoding="utf-8")
     _fix_redirect(app)
-    if not set(app.valid_html_found).issuperset(app.env.found_docs):
-        return  # an incremental build: the pages it did not write were mended before
+    if not set(app.valid_html_found).issuperset(app.env.found_docs) \
+            or len(app.env.found_docs) < 2:
+        # An incremental build (the pages it did not write were mended before), or one page
+        # built on its own (jupyter-book build x.md), which need not have every target.
+        return
     found = app.valid_html_files.union(*app.valid_html_found.values())
     missing = [fix for fix in FIXES if fix.name not in found]
     if missing:

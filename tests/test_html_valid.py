@@ -337,8 +337,10 @@ def test_a_fix_that_finds_nothing_fails_the_build_naming_it_and_the_version(tmp_
     (source / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
         "extensions = ['valid_html']\nhtml_theme = 'basic'\n", encoding="utf-8")
-    (source / "index.rst").write_text("Title\n=====\n\nNo exercise, no folded cell.\n",
-                                      encoding="utf-8")
+    (source / "index.rst").write_text("Title\n=====\n\nNo exercise, no folded cell.\n\n"
+                                      ".. toctree::\n\n   other\n", encoding="utf-8")
+    # Two pages: a page built on its own is not checked (it need not have every target).
+    (source / "other.rst").write_text("Other\n=====\n\nNothing either.\n", encoding="utf-8")
     app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "doctrees"),
                  "html", status=None, warning=None, freshenv=True)
     # No myst-nb here: its stylesheet is the first thing missing.

@@ -110,12 +110,14 @@ def test_a_markup_fix_that_finds_nothing_in_a_full_build_fails_it():
     first = every_reader.MARKUP_FIXES[0][0]
     with pytest.raises(ExtensionError, match="no page of this build has"):
         _finish_build({"a": targets.replace(first, ""), "b": ""}, {"a", "b"})
-    # An incremental build that wrote only some pages cannot tell, and says nothing.
+    # An incremental build that wrote only some pages cannot tell, and says nothing; nor
+    # does a page built on its own.
     _finish_build({"a": targets.replace(first, "")}, {"a", "b"})
+    _finish_build({"a": targets.replace(first, "")}, {"a"})
 
 
 def test_an_asset_name_no_page_registers_fails_a_full_build():
     targets = " ".join(upstream_text for upstream_text, _ in every_reader.MARKUP_FIXES)
     renamed = every_reader.UNUSED[0]
     with pytest.raises(ExtensionError, match=renamed):
-        _finish_build({"a": targets}, {"a"}, unregistered=(renamed,))
+        _finish_build({"a": targets, "b": ""}, {"a", "b"}, unregistered=(renamed,))
