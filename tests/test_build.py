@@ -92,5 +92,7 @@ def test_the_book_configuration_fetches_nothing_at_build_time():
     assert "sphinx.ext.intersphinx" not in extensions
     assert "intersphinx_mapping" not in sphinx.get("config", {})
     assert "colab_url" not in config.get("launch_buttons", {})
+    # Empty, not absent: myst-nb's default loads require.js and the widget manager from CDNs.
+    assert sphinx["config"]["nb_ipywidgets_js"] == {}
     assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"
     assert config["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
