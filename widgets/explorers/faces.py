@@ -20,7 +20,6 @@ to call (see :class:`~widgets.explorers.framework.Verdict`).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -206,19 +205,3 @@ class FacesExplorer(Explorer):
             f"Mean reading time on oxytocin: Tom {results['tom_time'][at]:.2f} s, "
             f"Mary {results['mary_time'][at]:.2f} s."
         )
-
-def verdict_counts(explorer_class: type[FacesExplorer] = FacesExplorer) -> dict[str, int]:
-    """How many of the static grid's settings get each verdict on the gap.
-
-    Keys are the verdict's words and ``"too close to call"``. Runs the model
-    at every grid point (cached: after the explorer has been shown in the same
-    kernel this costs nothing).
-    """
-    counts = dict.fromkeys((*GAP_VERDICT.words, "too close to call"), 0)
-    explorer = explorer_class()
-    for combination in itertools.product(*(c.grid for c in explorer_class.controls)):
-        values = {c.name: float(v)
-                  for c, v in zip(explorer_class.controls, combination, strict=True)}
-        low, high = GAP_VERDICT.span(explorer.compute(**values)["gap_change"])
-        counts[GAP_VERDICT.words[low] if low == high else "too close to call"] += 1
-    return counts
