@@ -26,8 +26,18 @@ matplotlib.use("Agg")
 
 @functools.cache
 def static_html(explorer_class):
-    """The explorer's static HTML at its defaults (computed once per test run)."""
-    return explorer_class().static_html()
+    """The explorer's static HTML at its defaults (computed once per test run, its grid
+    split between the cores as the book's build splits it: the same results, as
+    test_a_grid_computed_in_two_processes_is_the_grid_computed_in_one shows)."""
+    before = os.environ.get(GRID_WORKERS_VARIABLE)
+    os.environ[GRID_WORKERS_VARIABLE] = str(os.cpu_count() or 1)
+    try:
+        return explorer_class().static_html()
+    finally:
+        if before is None:
+            del os.environ[GRID_WORKERS_VARIABLE]
+        else:
+            os.environ[GRID_WORKERS_VARIABLE] = before
 
 
 def embedded_payload(explorer_class):
