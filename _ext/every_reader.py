@@ -334,7 +334,8 @@ def _size_images(app, pagename, templatename, context, doctree) -> None:
 
 FONT_FOLDER = Path("_static", "vendor", "fontawesome", "webfonts")
 _ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?::)?before,?)+)\{content:"\\([0-9a-f]+)"\}')
-_ICON_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+#: An icon's class: not the end of a longer word (fontawesome.js's "data-fa-mask" names no icon).
+_ICON_NAME = re.compile(r"(?<![\w-])fa-[a-z0-9-]+")
 
 
 def icon_codepoints(theme_css: str) -> dict[str, int]:

@@ -89,6 +89,14 @@ def test_icon_rules_are_read_with_their_aliases():
         "fa-rocket": 0xF135, "fa-magnifying-glass": 0xF002, "fa-search": 0xF002}
 
 
+def test_icon_names_are_classes_not_the_ends_of_longer_words(tmp_path):
+    (tmp_path / "_static" / "scripts").mkdir(parents=True)
+    (tmp_path / "page.html").write_text('<i class="fa-solid fa-rocket"></i>')
+    (tmp_path / "_static" / "scripts" / "theme.js").write_text(
+        'e.classList.add("fa-github");x.getAttribute("data-fa-mask")')
+    assert every_reader.icons_in_use(tmp_path) == {"fa-solid", "fa-rocket", "fa-github"}
+
+
 def test_icons_drawn_by_stylesheets_are_found_escaped_or_literal(tmp_path):
     styles = tmp_path / "_static" / "styles"
     styles.mkdir(parents=True)

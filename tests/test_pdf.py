@@ -108,6 +108,7 @@ def body_and_appendix(reader, texts) -> tuple[str, str]:
 
 def source_title(docname: str) -> str:
     text = (ROOT / f"{docname}.md").read_text(encoding="utf-8")
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter: YAML comments
     return re.search(r"^# (.+)$", text, re.MULTILINE).group(1).strip()
 
 
