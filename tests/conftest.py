@@ -50,17 +50,37 @@ class BuildResult:
     html: Path
 
 
+class JupyterBookRun:
+    """A strict ``jupyter-book build`` of ``book`` into ``output_dir``, started at once;
+    ``result()`` waits for it. Its output goes to a file, so a long build never blocks on a
+    full pipe while the tests go on."""
+
+    def __init__(self, book: Path, output_dir: Path, *extra: str):
+        executable = Path(sys.executable).with_name("jupyter-book")
+        command = [str(executable), "build", str(book), "-W", "-n", "--keep-going",
+                   "--path-output", str(output_dir), *extra]
+        output_dir.mkdir(parents=True, exist_ok=True)
+        self.html = output_dir / "_build" / "html"
+        self._log = output_dir / "build-output.txt"
+        self._started = time.perf_counter()
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(command, cwd=book, stdout=log,
+                                             stderr=subprocess.STDOUT)
+
+    def result(self, timeout: float = 1800) -> BuildResult:
+        try:
+            returncode = self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            raise
+        seconds = time.perf_counter() - self._started
+        return BuildResult(returncode, self._log.read_text(encoding="utf-8", errors="replace"),
+                           seconds, self.html)
+
+
 def run_jupyter_book(book: Path, output_dir: Path, *extra: str) -> BuildResult:
     """Build ``book`` into ``output_dir`` with the strict flags; capture everything."""
-    executable = Path(sys.executable).with_name("jupyter-book")
-    command = [str(executable), "build", str(book), "-W", "-n", "--keep-going",
-               "--path-output", str(output_dir), *extra]
-    start = time.perf_counter()
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=book,
-                               timeout=1800)
-    seconds = time.perf_counter() - start
-    return BuildResult(completed.returncode, completed.stdout + completed.stderr, seconds,
-                       output_dir / "_build" / "html")
+    return JupyterBookRun(book, output_dir, *extra).result()
 
 
 @pytest.fixture(scope="session")
@@ -69,13 +89,39 @@ def book_builder():
     return run_jupyter_book
 
 
+#: The book's own build, started when collection ends if any test needs it, so that it runs
+#: while the fast tests do (they come first: see pytest_collection_modifyitems).
+_BOOK_BUILD: dict[str, JupyterBookRun] = {}
+
+
+def _existing_build() -> Path | None:
+    existing = os.environ.get("BOOK_HTML")
+    return Path(existing) if existing and not IN_CI else None
+
+
+def pytest_collection_finish(session):
+    if session.config.option.collectonly or _existing_build() is not None:
+        return
+    if any("book_build" in getattr(item, "fixturenames", ()) for item in session.items):
+        output_dir = session.config._tmp_path_factory.mktemp("book")
+        _BOOK_BUILD["book"] = JupyterBookRun(ROOT, output_dir)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A build no test waited for (the session stopped early) is stopped with it."""
+    run = _BOOK_BUILD.pop("book", None)
+    if run is not None and run._process.poll() is None:
+        run._process.kill()
+        run._process.wait()
+
+
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory) -> BuildResult:
-    existing = os.environ.get("BOOK_HTML")
-    if existing and not IN_CI:
-        return BuildResult(0, "", 0.0, Path(existing))
-    output_dir = tmp_path_factory.mktemp("book")
-    return run_jupyter_book(ROOT, output_dir)
+    existing = _existing_build()
+    if existing is not None:
+        return BuildResult(0, "", 0.0, existing)
+    run = _BOOK_BUILD.pop("book", None) or JupyterBookRun(ROOT, tmp_path_factory.mktemp("book"))
+    return run.result()
 
 
 @pytest.fixture(scope="session")
@@ -239,6 +285,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_slow(item) and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+    # The fast tests first (in their order), then the slow ones: the book builds in the
+    # background meanwhile (pytest_collection_finish), and a broken model fails in a minute.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
 
 
 def forbidden_start(args) -> str | None:
