@@ -104,6 +104,8 @@ def open_page(browser, server, path, viewport, color_scheme="light", start_explo
     # explorer has its results (START_EXPLORERS resolves then) and every self-check is drawn.
     if start_explorers:
         page.evaluate(START_EXPLORERS)
+    else:  # a test of lazy starts: the explorers near the screen have started by then
+        page.wait_for_load_state("networkidle")
     page.wait_for_function(SELF_CHECKS_READY)
     return context, page, watch
 
