@@ -148,23 +148,27 @@ def server(site):
         yield base
 
 
+def missing_tool(reason: str):
+    """Skip the test for want of a tool on this machine; under CI, fail instead."""
+    if IN_CI:
+        pytest.fail(reason + " -- under CI these tests must run")
+    pytest.skip(reason)
+
+
+CHROMIUM_MISSING = ("Chromium not found: install Debian's browser with `sudo apt-get install "
+                    "chromium` (or set CHROMIUM_PATH); Playwright's own browser download is "
+                    "not used")
+
+
 @pytest.fixture(scope="session")
 def browser():
     chromium = find_chromium()
     if chromium is None:
-        reason = ("Chromium not found: install Debian's browser with "
-                  "`sudo apt-get install chromium` (or set CHROMIUM_PATH); "
-                  "Playwright's own browser download is not used")
-        if IN_CI:
-            pytest.fail(reason + " -- under CI the browser tests must run")
-        pytest.skip(reason)
+        missing_tool(CHROMIUM_MISSING)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - requirements-test.txt installs it
-        message = "playwright is not installed: pip install -r requirements-test.txt"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("playwright is not installed: pip install -r requirements-test.txt")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         yield instance

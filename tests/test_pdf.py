@@ -26,7 +26,7 @@ import pytest
 from booktools.browser import find_chromium, serve_directory
 from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
 
-from .conftest import IN_CI, ROOT
+from .conftest import CHROMIUM_MISSING, ROOT, missing_tool
 
 SCRIPT = ROOT / "scripts" / "build_pdf.py"
 BROWSER = pytest.mark.browser
@@ -58,11 +58,7 @@ def normalise(text: str) -> str:
 def chromium():
     path = find_chromium()
     if path is None:
-        reason = ("Chromium not found: install Debian's browser with `sudo apt-get install "
-                  "chromium` (or set CHROMIUM_PATH); the PDF is printed with it")
-        if IN_CI:
-            pytest.fail(reason + " -- under CI the PDF tests must run")
-        pytest.skip(reason)
+        missing_tool(CHROMIUM_MISSING + "; the PDF is printed with it")
     return path
 
 
