@@ -42,8 +42,12 @@ from .interpretation import (
     Expression,
     Perceiver,
     Readings,
+    Solution,
+    SolvedGrid,
     evidence_paths,
     read_expression,
+    solve_expression,
+    solve_expressions,
 )
 from .studies import Literature, simulate_literature
 
@@ -66,6 +70,10 @@ __all__ = [
     "Expression",
     "Readings",
     "read_expression",
+    "Solution",
+    "SolvedGrid",
+    "solve_expression",
+    "solve_expressions",
     "EvidencePaths",
     "evidence_paths",
     "MAX_PATH_VALUES",

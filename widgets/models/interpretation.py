@@ -140,11 +140,13 @@ two the social-salience account suggests, not a fitted model.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import fokker_planck
 from ._random import make_rng
 from ._validation import check_int, check_real
 
@@ -153,6 +155,10 @@ __all__ = [
     "Expression",
     "Readings",
     "read_expression",
+    "Solution",
+    "SolvedGrid",
+    "solve_expression",
+    "solve_expressions",
     "EvidencePaths",
     "evidence_paths",
     "MAX_PATH_VALUES",
@@ -419,6 +425,200 @@ def read_expression(
         rng=rng,
     )
     return Readings(choices=choices, times=times, bound=bound, drift_gain=gain)
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """The reading model solved for one setting: exact shares, no sampling noise.
+
+    p_friendly, p_hostile, p_undecided : float
+        Probability that a reading is friendly, hostile, or not made by the
+        deadline (they sum to 1).
+    mean_time_friendly, mean_time_hostile, mean_time : float
+        Mean decision time [s] of friendly readings, of hostile ones, and of
+        all decided readings; nan where that reading has probability 0.
+        Continuous time: :func:`read_expression` rounds its times up to its
+        ``dt``, which adds about dt/2 to its means.
+    times : numpy.ndarray, shape (n_times,)
+        The time grid [s]: 0, dt, 2·dt, … up to ``max_time``.
+    density_friendly, density_hostile : numpy.ndarray, shape (n_times,)
+        Density of each reading's decision time on that grid [1/s]: its
+        integral over the grid is that reading's probability (a start on a
+        bound, bias ±1, is decided at time 0 and is in the probabilities, not
+        in the densities).
+    bound, drift_gain : float
+        a and g, as in :class:`Readings`.
+
+    The arrays are read-only.
+    """
+
+    p_friendly: float
+    p_hostile: float
+    p_undecided: float
+    mean_time_friendly: float
+    mean_time_hostile: float
+    mean_time: float
+    times: np.ndarray
+    density_friendly: np.ndarray
+    density_hostile: np.ndarray
+    bound: float
+    drift_gain: float
+
+    def __post_init__(self) -> None:
+        for array in (self.times, self.density_friendly, self.density_hostile):
+            array.setflags(write=False)
+
+
+@dataclass(frozen=True, eq=False)
+class SolvedGrid:
+    """The reading model solved for many settings at once (arrays of one shape).
+
+    p_friendly, p_hostile, p_undecided, mean_time_friendly, mean_time_hostile,
+    mean_time : numpy.ndarray
+        As in :class:`Solution`, one value per setting, in the shape the
+        arguments of :func:`solve_expressions` broadcast to. Read-only.
+    """
+
+    p_friendly: np.ndarray
+    p_hostile: np.ndarray
+    p_undecided: np.ndarray
+    mean_time_friendly: np.ndarray
+    mean_time_hostile: np.ndarray
+    mean_time: np.ndarray
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            getattr(self, field.name).setflags(write=False)
+
+
+def _check_array(name: str, value: object, low: float, high: float) -> np.ndarray:
+    """``value`` as a float array, every element checked like :func:`check_real`."""
+    array = np.asarray(value)
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer)
+                                   or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"{name} must be real numbers in [{low:g}, {high:g}], got {value!r}")
+    array = array.astype(float)
+    bad = ~((array >= low) & (array <= high))  # also catches nan
+    if bad.any():
+        first = float(array[bad].flat[0])
+        raise ValueError(
+            f"{name} = {first!r} is outside the allowed range [{low:g}, {high:g}]"
+            + ("" if array.ndim == 0 else f" (at {int(bad.sum())} of {array.size} settings)")
+        )
+    return array
+
+
+def solve_expressions(
+    *,
+    valence: object,
+    onset: object = 0.0,
+    bias: object = 0.0,
+    threshold: object = 1.0,
+    noise: object = 1.0,
+    oxytocin: object = 0.0,
+    salience_gain: object = SALIENCE_GAIN,
+    speedup: object = SPEEDUP,
+    max_time: float = MAX_TIME,
+) -> SolvedGrid:
+    """Solve the reading model for a whole grid of settings in one call.
+
+    Every argument but ``max_time`` may be a number or an array; they are
+    broadcast together (numpy's rules) and each element is one setting, with
+    the meanings, units and ranges of :class:`Perceiver`, :class:`Expression`
+    and :func:`read_expression`. ``max_time`` (the deadline [s], in (0, 60])
+    is one for the whole grid. Returns a :class:`SolvedGrid` of the broadcast
+    shape. The method and its error are in :mod:`widgets.models.fokker_planck`.
+    """
+    arrays = {}
+    for name, value, (low, high) in (
+        ("valence", valence, _LIMITS["valence"]),
+        ("onset", onset, _LIMITS["onset"]),
+        ("bias", bias, _LIMITS["bias"]),
+        ("threshold", threshold, _LIMITS["threshold"]),
+        ("noise", noise, _LIMITS["noise"]),
+        ("oxytocin", oxytocin, (0.0, 1.0)),
+        ("salience_gain", salience_gain, (0.0, 2.0)),
+        ("speedup", speedup, (0.0, 0.8)),
+    ):
+        arrays[name] = _check_array(name, value, low, high)
+    max_time = check_real("max_time", max_time, 0.0, 60.0, low_open=True)
+    shaped = dict(zip(arrays, np.broadcast_arrays(*arrays.values())))
+    shape = shaped["valence"].shape
+    flat = {name: array.ravel() for name, array in shaped.items()}
+    bound, gain = _effective_bound_and_gain(
+        flat["threshold"], flat["oxytocin"],
+        salience_gain=flat["salience_gain"], speedup=flat["speedup"],
+    )
+    solved = fokker_planck.solve_batch(
+        flat["bias"], gain * flat["valence"] / bound, flat["noise"] ** 2 / (2 * bound**2),
+        flat["onset"], max_time,
+    )
+    return SolvedGrid(**{name: value.reshape(shape) for name, value in _shares(solved).items()})
+
+
+def _shares(solved: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Probabilities and mean times from the solver's masses and time moments."""
+    friendly = np.clip(solved["up"], 0.0, 1.0)
+    hostile = np.clip(solved["down"], 0.0, 1.0)
+    decided = friendly + hostile
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "p_friendly": friendly,
+            "p_hostile": hostile,
+            # 1 − decided, never below 0 by rounding (it is a share of readings).
+            "p_undecided": np.maximum(1.0 - decided, 0.0),
+            "mean_time_friendly": np.where(friendly > 0, solved["up_moment"] / friendly, np.nan),
+            "mean_time_hostile": np.where(hostile > 0, solved["down_moment"] / hostile, np.nan),
+            "mean_time": np.where(decided > 0,
+                                  (solved["up_moment"] + solved["down_moment"]) / decided, np.nan),
+        }
+
+
+def solve_expression(
+    perceiver: Perceiver,
+    expression: Expression,
+    *,
+    oxytocin: float = 0.0,
+    dt: float = DT,
+    max_time: float = MAX_TIME,
+    salience_gain: float = SALIENCE_GAIN,
+    speedup: float = SPEEDUP,
+) -> Solution:
+    """Solve the reading model for one setting: the same model as :func:`read_expression`.
+
+    The same arguments, meanings, units and ranges as :func:`read_expression`
+    without ``n_trials`` and ``seed``; ``dt`` is the step of the time grid
+    the decision-time densities are given on. Returns a :class:`Solution`:
+    each reading's probability, its mean time and its density in time, solved
+    from the model's Fokker–Planck equation rather than sampled
+    (:mod:`widgets.models.fokker_planck` gives the method and its error).
+    For many settings, :func:`solve_expressions` is far faster than a loop.
+    """
+    _check_type("perceiver", perceiver, Perceiver)
+    _check_type("expression", expression, Expression)
+    oxytocin = check_real("oxytocin", oxytocin, 0.0, 1.0)
+    dt = check_real("dt", dt, 0.0, 0.01, low_open=True)
+    max_time = check_real("max_time", max_time, 0.0, 60.0, low_open=True)
+    salience_gain = check_real("salience_gain", salience_gain, 0.0, 2.0)
+    speedup = check_real("speedup", speedup, 0.0, 0.8)
+    bound, gain = _effective_bound_and_gain(
+        perceiver.threshold, oxytocin, salience_gain=salience_gain, speedup=speedup
+    )
+    times = np.round(dt * np.arange(math.floor(max_time / dt + 1e-9) + 1), 12)
+    solved = fokker_planck.solve_batch(
+        np.array([perceiver.bias]), np.array([gain * expression.valence / bound]),
+        np.array([perceiver.noise**2 / (2 * bound**2)]), np.array([expression.onset]),
+        max_time, density_times=times,
+    )
+    shares = {name: float(value[0]) for name, value in _shares(solved).items()}
+    return Solution(
+        **shares,
+        times=times,
+        density_friendly=np.maximum(solved["up_density"][0], 0.0),
+        density_hostile=np.maximum(solved["down_density"][0], 0.0),
+        bound=bound,
+        drift_gain=gain,
+    )
 
 
 #: evidence_paths stores at most this many sampled values (paths × samples).
