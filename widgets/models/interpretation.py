@@ -542,7 +542,7 @@ def solve_expressions(
     ):
         arrays[name] = _check_array(name, value, low, high)
     max_time = check_real("max_time", max_time, 0.0, 60.0, low_open=True)
-    shaped = dict(zip(arrays, np.broadcast_arrays(*arrays.values())))
+    shaped = dict(zip(arrays, np.broadcast_arrays(*arrays.values()), strict=True))
     shape = shaped["valence"].shape
     flat = {name: array.ravel() for name, array in shaped.items()}
     bound, gain = _effective_bound_and_gain(
