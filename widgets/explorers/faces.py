@@ -1,32 +1,31 @@
 """Reading faces: psychometric curves for Tom and Mary, placebo against oxytocin (level 1).
 
-For each intended valence on a grid, the drift-diffusion model
-(:func:`widgets.models.read_expression`) reads a forming face many times; the
-curve is the share read as friendly. Tom expects friendliness (bias +0.4),
-Mary hostility (bias −0.4). Oxytocin pulls two ways (see the model's
-docstring): a gain on the evidence (``salience_gain``: faces become clearer)
-and a lower bound (``speedup``: readings come sooner, before the face has
-formed, so expectations weigh more). Which pull wins decides whether oxytocin
-widens or narrows the gap between them: the explorer lets readers set both
-rather than choosing for them.
+For each intended valence on a grid, the drift-diffusion model gives the
+probability that a forming face is read as friendly; the curve is that share.
+Tom expects friendliness (bias +0.4), Mary hostility (bias −0.4). Oxytocin
+pulls two ways (see the model's docstring): a gain on the evidence
+(``salience_gain``: faces become clearer) and a lower bound (``speedup``:
+readings come sooner, before the face has formed, so expectations weigh more).
+Which pull wins decides whether oxytocin widens or narrows the gap between
+them: the explorer lets readers set both rather than choosing for them.
 
-The curves rest on 600 readings per point (a chart can show no finer); the
-readout's face, a forming smile at +0.5, on ``FacesExplorer.readings``
-(20,000) per perceiver and condition, and its verdict on the gap ("narrows",
-"barely changes", "widens": a change of 3 points or more) is given only when
-it holds by three standard errors; otherwise the readout says it is too close
-to call (see :class:`~widgets.explorers.framework.Verdict`).
+Every number is solved from the model's Fokker–Planck equation
+(:func:`widgets.models.solve_expressions`), not sampled, so the curves and the
+readout carry no sampling noise. The readout's verdict on the gap at the
+forming smile ("narrows", "barely changes", "widens": a change of 3 points
+or more) is exact except within the solver's error (:data:`SOLVER_ERROR`,
+0.04 points) of the 3-point line, where the readout says so instead of
+choosing a word.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from ..models import Expression, Perceiver, read_expression
+from ..models import solve_expressions
 from ..scenarios import MARY_BIAS, SMILE, TOM_BIAS
 from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
 
@@ -38,34 +37,33 @@ REPORTED_VALENCE = SMILE
 REPORTED_INDEX = int(np.flatnonzero(np.isclose(VALENCES, REPORTED_VALENCE))[0])
 #: Oxytocin level compared with placebo: the model's largest effect.
 OXYTOCIN = 1.0
-#: Readings per point of the curves: the standard error of a share near 0.5 is
-#: 0.02, fine for a chart. The readout's face gets ``FacesExplorer.readings``.
-CURVE_TRIALS = 600
+#: Largest error of the gap's change from the solver (four shares, each within
+#: 1e-4 of the grid-halving reference over the explorer's ranges; see
+#: widgets.models.fokker_planck). The readout names no direction for a change
+#: this close to the 3-point line: it says the change is at the line.
+SOLVER_ERROR = 4e-4
 #: What the readout calls a change in the gap (share friendly, 0.03 = 3 points).
 GAP_CHANGE = 0.03
 GAP_VERDICT = Verdict(
     thresholds=(-GAP_CHANGE, GAP_CHANGE),
     words=("narrows", "barely changes", "widens"),
+    margin=1.0,
 )
 
 
-@lru_cache(maxsize=8192)
-def _reading(bias: float, valence_index: int, threshold: float, onset: float,
-             oxytocin: float, salience_gain: float, speedup: float, trials: int,
-             seed: int) -> tuple[int, float]:
-    """(readings friendly, mean reading time in s) for one point of one curve.
+def _curves(threshold: float, onset: float, oxytocin: float, salience_gain: float,
+            speedup: float) -> tuple[np.ndarray, np.ndarray]:
+    """Share friendly and mean reading time [s], shape (2, len(VALENCES)): Tom, then Mary.
 
-    The seed depends only on the perceiver and the valence (common random
-    numbers): moving a control changes the curves because the setting
-    changed, not because the noise was redrawn.
+    Solved, not sampled (:func:`widgets.models.solve_expressions`): both
+    perceivers at every valence in one call.
     """
-    readings = read_expression(
-        Perceiver(bias=bias, threshold=threshold),
-        Expression(float(VALENCES[valence_index]), onset=onset),
-        oxytocin=oxytocin, salience_gain=salience_gain, speedup=speedup,
-        n_trials=trials, seed=seed + 1000 * valence_index + (1 if bias > 0 else 2),
+    solved = solve_expressions(
+        valence=VALENCES[None, :], bias=np.array([[TOM_BIAS], [MARY_BIAS]]),
+        threshold=threshold, onset=onset, oxytocin=oxytocin,
+        salience_gain=salience_gain, speedup=speedup,
     )
-    return int(np.count_nonzero(readings.choices == 1)), readings.mean_time
+    return solved.p_friendly, solved.mean_time
 
 
 class FacesExplorer(Explorer):
@@ -129,44 +127,23 @@ class FacesExplorer(Explorer):
         ),
     )
 
-    #: Readings of the face the readout reports (valence +0.5), per perceiver and
-    #: condition: enough that the change in the gap has a standard error of
-    #: about half a point, well under the 3 points the readout calls a change.
-    readings = 20_000
-    seed = 0
-
-    def _curve(self, bias: float, oxytocin: float, threshold: float, onset: float,
-               salience_gain: float, speedup: float) -> tuple[np.ndarray, np.ndarray, Estimate]:
-        """Share friendly and mean time at every valence, and the reported face's share."""
-        if oxytocin == 0:
-            # On placebo the two pulls do nothing: one cache entry, not one per pull.
-            salience_gain = speedup = 0.0
-        shares, times = [], []
-        for i in range(len(VALENCES)):
-            trials = self.readings if i == REPORTED_INDEX else CURVE_TRIALS
-            friendly, time = _reading(bias, i, threshold, onset, oxytocin, salience_gain,
-                                      speedup, trials, self.seed)
-            shares.append(friendly / trials)
-            times.append(time)
-            if i == REPORTED_INDEX:
-                reported = Estimate.share(friendly, trials)
-        return np.array(shares), np.array(times), reported
-
     def compute(self, *, threshold: float, onset: float, salience_gain: float,
                 speedup: float) -> dict[str, Any]:
-        setting = (threshold, onset, salience_gain, speedup)
-        tom_p, _, tom_p_at = self._curve(TOM_BIAS, 0.0, *setting)
-        mary_p, _, mary_p_at = self._curve(MARY_BIAS, 0.0, *setting)
-        tom_o, tom_o_time, tom_o_at = self._curve(TOM_BIAS, OXYTOCIN, *setting)
-        mary_o, mary_o_time, mary_o_at = self._curve(MARY_BIAS, OXYTOCIN, *setting)
+        # On placebo the two pulls do nothing: pass 0 so placebo's curves are
+        # the same numbers whatever the pulls are set to.
+        placebo, _ = _curves(threshold, onset, 0.0, 0.0, 0.0)
+        drugged, drugged_time = _curves(threshold, onset, OXYTOCIN, salience_gain, speedup)
+        (tom_p, mary_p), (tom_o, mary_o) = placebo, drugged
+        gap_placebo, gap_oxytocin = tom_p - mary_p, tom_o - mary_o
+        change = gap_oxytocin[REPORTED_INDEX] - gap_placebo[REPORTED_INDEX]
         return {
             "valence": VALENCES,
             "tom_placebo": tom_p, "tom_oxytocin": tom_o,
             "mary_placebo": mary_p, "mary_oxytocin": mary_o,
-            "gap_placebo": tom_p - mary_p, "gap_oxytocin": tom_o - mary_o,
-            "tom_time": tom_o_time, "mary_time": mary_o_time,
-            # The readout's comparison, with its sampling error.
-            "gap_change": (tom_o_at - mary_o_at) - (tom_p_at - mary_p_at),
+            "gap_placebo": gap_placebo, "gap_oxytocin": gap_oxytocin,
+            "tom_time": drugged_time[0], "mary_time": drugged_time[1],
+            # The readout's comparison: solved, so its only error is the solver's.
+            "gap_change": Estimate(float(change), SOLVER_ERROR),
         }
 
     def claims(self, values: Mapping[str, float],
@@ -182,14 +159,13 @@ class FacesExplorer(Explorer):
         gap_placebo = results["gap_placebo"][at]
         gap_oxytocin = results["gap_oxytocin"][at]
         change = results["gap_change"]
-        amount = (f"{signed(100 * change.value, 1)} points, give or take "
-                  f"{100 * change.se:.1f} for sampling noise")
+        amount = f"{signed(100 * change.value, 1)} points"
         low, high = GAP_VERDICT.span(change)
         if low != high:
             verdict = (
-                f"Oxytocin changes their disagreement by {amount}: too close to the "
-                f"{100 * GAP_CHANGE:.0f}-point line to say whether it "
-                f"{GAP_VERDICT.words[low]} it or {GAP_VERDICT.words[high]} it."
+                f"Oxytocin changes their disagreement by {amount}: within the solver's error "
+                f"of the {100 * GAP_CHANGE:.0f}-point line between "
+                f"{GAP_VERDICT.words[low]!r} and {GAP_VERDICT.words[high]!r}."
             )
         elif GAP_VERDICT.words[low] == "barely changes":
             verdict = (f"Oxytocin barely changes their disagreement ({amount}; under "
