@@ -473,10 +473,10 @@ class Solution:
 class SolvedGrid:
     """The reading model solved for many settings at once (arrays of one shape).
 
-    p_friendly, p_hostile, p_undecided, mean_time_friendly, mean_time_hostile,
-    mean_time : numpy.ndarray
-        As in :class:`Solution`, one value per setting, in the shape the
-        arguments of :func:`solve_expressions` broadcast to. Read-only.
+    Its six fields, ``p_friendly``, ``p_hostile``, ``p_undecided``,
+    ``mean_time_friendly``, ``mean_time_hostile`` and ``mean_time``, are
+    numpy arrays: as in :class:`Solution`, one value per setting, in the shape
+    the arguments of :func:`solve_expressions` broadcast to. Read-only.
     """
 
     p_friendly: np.ndarray
