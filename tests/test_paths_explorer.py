@@ -11,8 +11,6 @@ as a walk with no push does, (1 + bias)/2.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -102,17 +100,19 @@ def test_a_neutral_face_ends_friendly_as_often_as_a_walk_with_no_push(bias):
     # Gambler's ruin: with no push, a walk from bias·a reaches +a first with chance
     # (1 + bias)/2, whatever a; and it takes (a² − (bias·a)²)/σ² on average.
     explorer = PathsExplorer(valence=0.0, bias=bias, salience_gain=2.0, speedup=0.6)
-    n = PathsExplorer.readings
     for condition, bound in (("placebo", 1.0), ("oxytocin", 0.4)):
         summary = explorer.results[condition]
         share = summary["friendly_of_finished"].value
-        expected = (1 + bias) / 2
-        assert abs(share - expected) < 4 * math.sqrt(expected * (1 - expected) / n)
-        mean = summary["mean_time"]
-        exact = bound**2 * (1 - bias**2) + 0.0005  # half a clock tick of rounding
+        # The 5-s deadline leaves about 0.3 % of placebo's readings unfinished
+        # (the slowest mode decays as exp(−(π/2)²·t/(2a²))), and they are not
+        # split evenly: allow for it there. Oxytocin's bound leaves none.
+        tolerance = 2e-3 if condition == "placebo" else 1e-4
+        assert share == pytest.approx((1 + bias) / 2, abs=tolerance)
+        mean = summary["mean_time"].value
+        exact = bound**2 * (1 - bias**2)
         # The deadline trims a few slow placebo readings: allow for it there.
-        slack = 0.02 if condition == "placebo" else 0.0
-        assert exact - slack - 4 * mean.se < mean.value < exact + 4 * mean.se
+        slack = 0.02 if condition == "placebo" else 1e-3
+        assert exact - slack < mean < exact + 1e-3
     assert "about the same" in explorer.readout()
 
 

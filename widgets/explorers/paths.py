@@ -1,18 +1,20 @@
 """A face forming, read a few times: evidence paths and decision times, placebo and oxytocin.
 
-First chart: when many readings of one face end
-(:func:`widgets.models.read_expression`), friendly readings above the zero line
-and hostile ones below, on placebo and on oxytocin. Second chart: five of the
+First chart: when readings of one face end, as the share of all readings in
+each 0.15 s (solved, not sampled: :func:`widgets.models.solve_expression`),
+friendly readings above the zero line and hostile ones below, on placebo and
+on oxytocin. Second chart: five of the
 readings, drawn as the evidence accumulates
 (:func:`widgets.models.evidence_paths`, sampled every 0.05 s): on placebo, and
 the same five readings, driven by the same noise, on oxytocin. Each stops at
-the bound it reaches.
+the bound it reaches. Only these five drawn readings are sampled: they are
+single readings, and showing single readings is their point.
 
-The readout compares oxytocin with placebo only as far as the sampling noise of
-``PathsExplorer.readings`` readings per condition allows (see
-:class:`~widgets.explorers.framework.Verdict`): how fast readings come, and how
-often they match the face (or, for a neutral face that nothing can match, how
-often the finished ones are friendly).
+The readout compares oxytocin with placebo from the solved model, so it has
+no sampling noise: how fast readings come, and how often they match the face
+(or, for a neutral face that nothing can match, how often the finished ones
+are friendly). A change within the solver's error of a verdict's line
+(:data:`SHARE_ERROR`, :data:`TIME_ERROR`) says so instead of choosing a word.
 
 Drawing: the framework draws one polyline per line. The five readings of one
 condition are one line that, after each reading, runs back along that same
@@ -29,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..models import Expression, Perceiver, evidence_paths, read_expression
+from ..models import Expression, Perceiver, evidence_paths, solve_expression, solve_expressions
 from ..scenarios import MARY_BIAS, ONSET, TOM_BIAS
 from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
 
@@ -49,12 +51,17 @@ TIME_CENTRES = np.round((TIME_EDGES[:-1] + TIME_EDGES[1:]) / 2, 10)
 #: What the readout calls a change: 0.05 s in mean time, 3 points in a share.
 TIME_CHANGE = 0.05
 SHARE_CHANGE = 0.03
+#: The solver's error on a change in a share (two shares, each within 1e-4) and
+#: in a mean time [s] (two means, each within 1 ms): see widgets.models.fokker_planck.
+SHARE_ERROR = 2e-4
+TIME_ERROR = 2e-3
 TIME_VERDICT = Verdict(thresholds=(-TIME_CHANGE, TIME_CHANGE),
-                       words=("faster", "about as fast", "slower"))
+                       words=("faster", "about as fast", "slower"), margin=1.0)
 ACCURACY_VERDICT = Verdict(thresholds=(-SHARE_CHANGE, SHARE_CHANGE),
-                           words=("less accurate", "about as accurate", "more accurate"))
+                           words=("less accurate", "about as accurate", "more accurate"),
+                           margin=1.0)
 FRIENDLY_VERDICT = Verdict(thresholds=(-SHARE_CHANGE, SHARE_CHANGE),
-                           words=("lower", "about the same", "higher"))
+                           words=("lower", "about the same", "higher"), margin=1.0)
 
 _FACES = {-1.0: "a clearly hostile face", -0.5: "a frown, forming",
           0.0: "a neutral face", 0.5: "a smile, forming", 1.0: "a clearly friendly face"}
@@ -64,41 +71,47 @@ _EXPECTATIONS = {MARY_BIAS: "someone who expects hostility, like Mary",
 
 
 @lru_cache(maxsize=1024)
-def reading_summary(valence: float, bias: float, salience_gain: float, speedup: float,
-                    readings: int, seed: int) -> dict[str, Any]:
-    """``readings`` readings of a forming face (``valence``, onset :data:`ONSET`) by a
-    perceiver with ``bias`` and the explorer's threshold, summarised. Placebo when the
-    gain and the speed-up are both 0, else oxytocin at level 1 with these pulls.
+def reading_summary(valence: float, bias: float, salience_gain: float,
+                    speedup: float) -> dict[str, Any]:
+    """A forming face (``valence``, onset :data:`ONSET`) read by a perceiver with ``bias``
+    and the explorer's threshold, solved. Placebo when the gain and the speed-up are
+    both 0, else oxytocin at level 1 with these pulls.
 
     Returns ``friendly`` and ``hostile`` (shares of all readings), ``early`` (share
-    decided before the face has formed), ``histogram`` (the drawn decision times),
-    ``mean_time``, ``accuracy`` (share read as the face was meant) and
-    ``friendly_of_finished`` (share friendly of those decided), the last three as
-    :class:`~widgets.explorers.framework.Estimate`. Cached: the explorer and a chapter
-    asking for the same setting share one run (do not modify the result).
+    decided before the face has formed), ``histogram`` (shares decided in each 0.15 s,
+    drawn two-sided), ``mean_time``, ``accuracy`` (share read as the face was meant)
+    and ``friendly_of_finished`` (share friendly of those decided), the last three as
+    :class:`~widgets.explorers.framework.Estimate` whose error is the solver's. Cached:
+    the explorer and a chapter asking for the same setting share one solve (do not
+    modify the result).
     """
     oxytocin = 0.0 if salience_gain == speedup == 0 else 1.0
-    result = read_expression(
-        Perceiver(bias=bias, threshold=THRESHOLD), Expression(valence, onset=ONSET),
-        oxytocin=oxytocin, salience_gain=salience_gain, speedup=speedup,
-        n_trials=readings, seed=seed,
-    )
-    choices, times = result.choices, result.times
-    decided = choices != 0
-    friendly = int(np.count_nonzero(choices == 1))
-    hostile = int(np.count_nonzero(choices == -1))
-    up, _ = np.histogram(times[choices == 1], bins=TIME_EDGES)
-    down, _ = np.histogram(times[choices == -1], bins=TIME_EDGES)
-    matching = friendly if valence > 0 else hostile if valence < 0 else 0
+    perceiver, face = Perceiver(bias=bias, threshold=THRESHOLD), Expression(valence, onset=ONSET)
+    pulls = {"oxytocin": oxytocin, "salience_gain": salience_gain, "speedup": speedup}
+    solved = solve_expression(perceiver, face, **pulls)
+    by_onset = solve_expressions(valence=valence, onset=ONSET, bias=bias, threshold=THRESHOLD,
+                                 max_time=ONSET, **pulls)
+    up, down = (_per_bin(solved.times, density)
+                for density in (solved.density_friendly, solved.density_hostile))
+    matching = (solved.p_friendly if valence > 0 else solved.p_hostile if valence < 0
+                else 0.0)
+    decided = solved.p_friendly + solved.p_hostile
     return {
-        "friendly": friendly / readings,
-        "hostile": hostile / readings,
-        "early": float(np.count_nonzero(times[decided] < ONSET)) / readings,
-        "histogram": _two_sided(up / readings, down / readings),
-        "mean_time": Estimate.mean(times[decided]),
-        "accuracy": Estimate.share(matching, readings),
-        "friendly_of_finished": Estimate.share(friendly, friendly + hostile),
+        "friendly": solved.p_friendly,
+        "hostile": solved.p_hostile,
+        "early": float(by_onset.p_friendly + by_onset.p_hostile),
+        "histogram": _two_sided(up, down),
+        "mean_time": Estimate(solved.mean_time, TIME_ERROR / 2),
+        "accuracy": Estimate(matching, SHARE_ERROR / 2),
+        "friendly_of_finished": Estimate(solved.p_friendly / decided, SHARE_ERROR / 2),
     }
+
+
+def _per_bin(times: np.ndarray, density: np.ndarray) -> np.ndarray:
+    """The share decided in each bin of TIME_EDGES: the density integrated (trapezoid)."""
+    cumulative = np.concatenate([[0.0], np.cumsum(np.diff(times) * (density[1:] + density[:-1])
+                                                  / 2)])
+    return np.diff(np.interp(TIME_EDGES, times, cumulative))
 
 
 @lru_cache(maxsize=1024)
@@ -174,7 +187,7 @@ class PathsExplorer(Explorer):
             ),
             references=((0, ""),),
             description=(
-                "When simulated readings of the chosen face end, as the share of readings in each "
+                "When readings of the chosen face end, as the share of readings in each "
                 "0.15 s of time, friendly readings above the zero line and hostile ones below, on "
                 "placebo (blue) and on oxytocin (vermillion, with dots)."
             ),
@@ -206,17 +219,14 @@ class PathsExplorer(Explorer):
         ),
     )
 
-    #: Readings per condition behind the histograms and the readout: the standard
-    #: error of a change in a share is then under 0.7 points, of a change in mean
-    #: time under 0.01 s, well inside the verdicts' 3 points and 0.05 s.
-    readings = 10_000
+    #: The seed of the five drawn readings (the only sampled part: the
+    #: histograms and the readout are solved).
     seed = 2015
 
     def compute(self, *, valence: float, bias: float, salience_gain: float,
                 speedup: float) -> dict[str, Any]:
-        placebo = reading_summary(valence, bias, 0.0, 0.0, self.readings, self.seed)
-        oxytocin = reading_summary(valence, bias, salience_gain, speedup, self.readings,
-                                   self.seed)
+        placebo = reading_summary(valence, bias, 0.0, 0.0)
+        oxytocin = reading_summary(valence, bias, salience_gain, speedup)
         path_time_p, path_p, bound_p, off_p = _paths(valence, bias, 0.0, 0.0, self.seed)
         path_time_o, path_o, bound_o, off_o = _paths(valence, bias, salience_gain, speedup,
                                                      self.seed)
@@ -272,15 +282,13 @@ class PathsExplorer(Explorer):
         claims = self.claims(values, results)
         time_words = _verdict_words(*claims["time"])
         time = claims["time"][1]
-        speed = (f"Oxytocin's readings are {time_words} ({signed(time.value)} s on average, "
-                 f"give or take {time.se:.2f} s for sampling noise)")
+        speed = f"Oxytocin's readings are {time_words} ({signed(time.value)} s on average)"
         if valence == 0:
             verdict, change = claims["friendly"]
             share = (f"the share of finished readings that are friendly is "
                      f"{_verdict_words(verdict, change)} "
                      f"({100 * placebo['friendly_of_finished'].value:.0f} % on placebo, "
-                     f"{100 * oxytocin['friendly_of_finished'].value:.0f} % on oxytocin, give "
-                     f"or take {100 * change.se:.1f} points)")
+                     f"{100 * oxytocin['friendly_of_finished'].value:.0f} % on oxytocin)")
             sentences.append(
                 f"{speed}, and {share}. A neutral face gives no evidence either way, so no "
                 f"reading of it is right or wrong: where the evidence starts decides, "
@@ -292,8 +300,7 @@ class PathsExplorer(Explorer):
         low, high = verdict.span(change)
         matches = "friendly" if valence > 0 else "hostile"
         accuracy = (f"{words}: the share read as {matches}, as the face intends, changes by "
-                    f"{signed(100 * change.value, 1)} points (give or take "
-                    f"{100 * change.se:.1f})")
+                    f"{signed(100 * change.value, 1)} points")
         if low == high == 0:
             winner = (" Here the speed-up wins: readings come so early that the expectation, "
                       "not the face, decides many of them.")
@@ -329,9 +336,10 @@ def _number(value: float) -> str:
 
 
 def _verdict_words(verdict: Verdict, estimate: Estimate) -> str:
-    """The verdict's word, or "too close to call between A and B"."""
+    """The verdict's word, or "at the line between A and B" within the solver's error."""
     low, high = verdict.span(estimate)
     if low == high:
         return verdict.words[low]
-    return f"too close to call between {verdict.words[low]} and {verdict.words[high]}"
+    return (f"at the line between {verdict.words[low]} and {verdict.words[high]}, "
+            f"within the solver's error")
 
