@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from widgets.explorers import AttachmentExplorer
+from widgets.explorers import attachment as module
 from widgets.explorers.attachment import (
     CHANGE_VERDICT,
     FROWN_INDEX,
@@ -143,19 +144,19 @@ def test_the_readout_says_what_each_regime_does_to_the_bound_and_the_gain():
     assert "falls from 1.00 to 0.20" in speed and "arrives no faster" in speed
 
 
-@pytest.mark.parametrize("value, se, expected", [
-    (-0.05, 0.005, "oxytocin lowers it (−5.0 points, give or take 0.5"),
-    (0.05, 0.005, "oxytocin raises it (+5.0 points"),
-    (0.01, 0.005, "too little to say, at this many readings, whether it lowers it or "
-                  "raises it"),
-    (0.0, 0.005, "changes it by 0.0 points"),
+@pytest.mark.parametrize("value, expected", [
+    (-0.05, "oxytocin lowers it (−5.0 points)"),
+    (0.05, "oxytocin raises it (+5.0 points)"),
+    (0.0001, "changes it by 0.0 points, within the solver's error of zero"),
+    (0.0, "changes it by 0.0 points, within the solver's error of zero"),
 ])
-def test_the_direction_is_said_only_beyond_three_standard_errors(value, se, expected):
-    assert expected in change_sentence("A face", 0.5, 0.5 + value, Estimate(value, se))
+def test_the_direction_is_said_unless_within_the_solvers_error(value, expected):
+    change = Estimate(value, module.SHARE_ERROR)
+    assert expected in change_sentence("A face", 0.5, 0.5 + value, change)
 
 
-def test_the_verdict_is_a_direction_with_the_noise_rules_margin():
+def test_the_verdict_is_a_direction_outside_the_solvers_error():
     assert CHANGE_VERDICT.thresholds == (0.0,)
-    assert CHANGE_VERDICT.margin == 3.0
-    assert CHANGE_VERDICT.says(Estimate(-0.031, 0.01)) == "lowers it"
-    assert "too close" in CHANGE_VERDICT.says(Estimate(-0.029, 0.01))
+    assert CHANGE_VERDICT.margin == 1.0
+    assert CHANGE_VERDICT.says(Estimate(-0.0003, 0.0002)) == "lowers it"
+    assert "too close" in CHANGE_VERDICT.says(Estimate(-0.0001, 0.0002))

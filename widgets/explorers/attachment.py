@@ -19,14 +19,12 @@ and Mary explorer's 2.0, because the most vigilant corner of the plane has a
 weight of 1.8 and the reading model accepts gains up to 2 only.
 
 The readout compares oxytocin with placebo for a forming smile and a forming
-frown (intended ±0.5), on ``AttachmentExplorer.readings`` readings each, and
-says "lowers" or "raises" only when the change is at least three standard
-errors from zero (see :class:`~widgets.explorers.framework.Verdict`); the other
-points of the curves rest on 400 readings (a share's standard error is at most
-2.5 points there, enough for a chart). Every reading uses the same seed
-(common random numbers), so neighbouring faces and neighbouring points of the
-plane differ because the setting differs, not the noise; placebo curves,
-which do not depend on the regime, are computed once and cached.
+frown (intended ±0.5). Every share is solved from the reading model's
+equation (:func:`widgets.models.solve_expressions`), not sampled, so the
+curves and the readout carry no sampling noise; the readout says "lowers" or
+"raises" unless the change lies within the solver's error
+(:data:`SHARE_ERROR`) of zero, where it says so. Placebo curves, which do not
+depend on the regime, are solved once and cached.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ..models import Expression, Perceiver, attachment_profile, read_expression
+from ..models import Perceiver, attachment_profile, solve_expressions
 from ..scenarios import ATTACHMENT_REGIMES, FROWN, ONSET, SMILE, num
 from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict
 
@@ -48,8 +46,9 @@ VALENCES = np.round(np.linspace(-1.0, 1.0, 9), 10)
 # The two faces the readout reports: a forming smile and a forming frown (SMILE, FROWN).
 SMILE_INDEX = int(np.flatnonzero(np.isclose(VALENCES, SMILE))[0])
 FROWN_INDEX = int(np.flatnonzero(np.isclose(VALENCES, FROWN))[0])
-#: Readings per point of the curves other than the two reported faces.
-CURVE_TRIALS = 400
+#: The solver's error on a change in a share: two shares, each within 1e-4
+#: (widgets.models.fokker_planck).
+SHARE_ERROR = 2e-4
 #: Oxytocin level compared with placebo: the model's largest effect.
 OXYTOCIN = 1.0
 
@@ -59,29 +58,24 @@ OXYTOCIN = 1.0
 REGIMES = ATTACHMENT_REGIMES
 
 #: The readout's verdict on oxytocin's change to a share: its direction, said
-#: only when the change is three standard errors away from zero. (A "barely
-#: changes" band of a few points would need several times more readings to be
-#: decided anywhere near its edges; the chapter asks about direction.)
-CHANGE_VERDICT = Verdict(thresholds=(0.0,), words=("lowers it", "raises it"))
+#: unless the change is within the solver's error of zero. (The chapter asks
+#: about direction, so there is no "barely changes" band.)
+CHANGE_VERDICT = Verdict(thresholds=(0.0,), words=("lowers it", "raises it"), margin=1.0)
+#: What the readout and the tallies say of a change within the solver's error of zero.
+AT_ZERO = "within the solver's error of zero"
 
 
 @lru_cache(maxsize=4096)
-def _friendly(bias: float, threshold: float, valence_index: int, oxytocin: float,
-              salience_gain: float, speedup: float, trials: int, seed: int) -> int:
-    """How many of ``trials`` readings of one face come out friendly.
+def _friendly(bias: float, threshold: float, oxytocin: float, salience_gain: float,
+              speedup: float) -> np.ndarray:
+    """The solved share of friendly readings at every valence of :data:`VALENCES`.
 
-    The seed is the same for every face, perceiver and condition (common
-    random numbers): differences between points of a curve, between placebo
-    and oxytocin and between perceivers come from the setting, not from
-    redrawn noise, so the curves are smooth even at 400 readings a point.
+    Read-only (cached: do not modify).
     """
-    readings = read_expression(
-        Perceiver(bias=bias, threshold=threshold),
-        Expression(float(VALENCES[valence_index]), onset=ONSET),
-        oxytocin=oxytocin, salience_gain=salience_gain, speedup=speedup,
-        n_trials=trials, seed=seed,
-    )
-    return int(np.count_nonzero(readings.choices == 1))
+    shares = solve_expressions(valence=VALENCES, onset=ONSET, bias=bias, threshold=threshold,
+                               oxytocin=oxytocin, salience_gain=salience_gain,
+                               speedup=speedup).p_friendly
+    return shares
 
 
 def _where(anxiety: float, avoidance: float) -> str:
@@ -100,16 +94,13 @@ def _where(anxiety: float, avoidance: float) -> str:
 
 
 def change_sentence(face: str, placebo: float, oxytocin: float, change: Estimate) -> str:
-    """One reported face: its shares, and the direction of the change if it survives the noise."""
-    amount = (f"{num(100 * change.value, 1, sign=True)} points, give or take "
-              f"{100 * change.se:.1f} for sampling noise")
+    """One reported face: its shares, and the direction of the change (exact but for the solver)."""
+    amount = f"{num(100 * change.value, 1, sign=True)} points"
     low, high = CHANGE_VERDICT.span(change)
     if low == high:
         verdict = f"oxytocin {CHANGE_VERDICT.words[low]} ({amount})"
     else:
-        verdict = (f"oxytocin changes it by {amount}: too little to say, at this many "
-                   f"readings, whether it {CHANGE_VERDICT.words[low]} or "
-                   f"{CHANGE_VERDICT.words[high]}")
+        verdict = f"oxytocin changes it by {amount}, {AT_ZERO}"
     return (f"{face} is read as friendly {100 * placebo:.0f} % of the time on placebo and "
             f"{100 * oxytocin:.0f} % on oxytocin: {verdict}.")
 
@@ -120,12 +111,6 @@ class AttachmentExplorer(Explorer):
     name = "attachment-plane"
     title = "Attachment as a perceiver: a point on the anxiety × avoidance plane"
     slow = True
-    #: Readings of each reported face (the forming smile and the forming frown),
-    #: per condition: the change oxytocin makes then has a standard error of at
-    #: most about 0.65 points, so its direction is called for any change beyond
-    #: about 2 points.
-    readings = 12_000
-    seed = 0
     controls = (
         Control("anxiety", "Attachment anxiety (−1 low to +1 high)", -1, 1, 0.5, 0, "",
                 decimals=1, help="worry about rejection; 0 is average"),
@@ -188,19 +173,14 @@ class AttachmentExplorer(Explorer):
 
     def _curve(self, perceiver: Perceiver, oxytocin: float, salience_gain: float,
                speedup: float) -> tuple[np.ndarray, Estimate, Estimate]:
-        """Share friendly at every valence, and the two reported faces' estimates."""
+        """Share friendly at every valence, and the two reported faces' shares."""
         if oxytocin == 0:
             # On placebo the pulls do nothing: one cache entry for every regime.
             salience_gain = speedup = 0.0
-        shares, reported = [], {}
-        for i in range(len(VALENCES)):
-            trials = self.readings if i in (SMILE_INDEX, FROWN_INDEX) else CURVE_TRIALS
-            friendly = _friendly(perceiver.bias, perceiver.threshold, i, oxytocin,
-                                 salience_gain, speedup, trials, self.seed)
-            shares.append(friendly / trials)
-            if i in (SMILE_INDEX, FROWN_INDEX):
-                reported[i] = Estimate.share(friendly, trials)
-        return np.array(shares), reported[SMILE_INDEX], reported[FROWN_INDEX]
+        shares = _friendly(perceiver.bias, perceiver.threshold, oxytocin, salience_gain,
+                           speedup)
+        return (shares, Estimate(float(shares[SMILE_INDEX]), SHARE_ERROR / 2),
+                Estimate(float(shares[FROWN_INDEX]), SHARE_ERROR / 2))
 
     def compute(self, *, anxiety: float, avoidance: float, regime: float) -> dict[str, Any]:
         profile = attachment_profile(anxiety, avoidance)
@@ -232,7 +212,7 @@ class AttachmentExplorer(Explorer):
             "gain_oxytocin": 1.0 + salience_gain * OXYTOCIN,
             "smile": (smile_placebo.value, smile_oxytocin.value),
             "frown": (frown_placebo.value, frown_oxytocin.value),
-            # The readout's comparisons, with their sampling errors.
+            # The readout's comparisons, with the solver's error.
             "smile_change": smile_oxytocin - smile_placebo,
             "frown_change": frown_oxytocin - frown_placebo,
         }
@@ -275,7 +255,7 @@ def direction_counts(explorer_class: type[AttachmentExplorer] = AttachmentExplor
     """How many points of the plane get each verdict, per regime and per reported face.
 
     ``counts[regime][face][word]``, with ``face`` "smile" or "frown" and
-    ``word`` one of the verdict's words or ``"too close to call"``. Runs the
+    ``word`` one of the verdict's words or :data:`AT_ZERO`. Runs the
     model at every grid point (cached: after the explorer has been shown in the
     same kernel this costs nothing).
     """
@@ -284,7 +264,7 @@ def direction_counts(explorer_class: type[AttachmentExplorer] = AttachmentExplor
     counts: dict[str, dict[str, dict[str, int]]] = {}
     for regime in regimes:
         name = REGIMES[round(regime)][0]
-        counts[name] = {face: dict.fromkeys((*CHANGE_VERDICT.words, "too close to call"), 0)
+        counts[name] = {face: dict.fromkeys((*CHANGE_VERDICT.words, AT_ZERO), 0)
                         for face in ("smile", "frown")}
         for anxiety in anxieties:
             for avoidance in avoidances:
@@ -292,6 +272,6 @@ def direction_counts(explorer_class: type[AttachmentExplorer] = AttachmentExplor
                                            regime=float(regime))
                 for face in ("smile", "frown"):
                     low, high = CHANGE_VERDICT.span(results[f"{face}_change"])
-                    word = CHANGE_VERDICT.words[low] if low == high else "too close to call"
+                    word = CHANGE_VERDICT.words[low] if low == high else AT_ZERO
                     counts[name][face][word] += 1
     return counts
