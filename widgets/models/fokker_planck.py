@@ -104,13 +104,22 @@ def _ramp_integral(t: np.ndarray, onset: np.ndarray) -> np.ndarray:
     return np.where(t < onset, t * t / (2.0 * safe), t - onset / 2.0)
 
 
-def _moment_factor(x: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(∫₀^δ e^{λs} ds, ∫₀^δ s e^{λs} ds) for x = λδ, without cancellation."""
-    small = np.abs(x) < 1e-4
-    xs = np.where(small, 1.0, x)
-    first = np.where(small, 1.0 + x / 2 + x * x / 6, np.expm1(xs) / xs)
-    second = np.where(small, 0.5 + x / 3 + x * x / 8, (xs * np.exp(xs) - np.expm1(xs)) / (xs * xs))
-    return first * delta, second * delta * delta
+def _moment_factor(x: np.ndarray,
+                   delta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(∫₀^δ e^{λs} ds, ∫₀^δ s e^{λs} ds, e^{λδ}) for x = λδ, without cancellation.
+
+    One transcendental per element (expm1); a series where |x| is tiny.
+    """
+    growth_less_one = np.expm1(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = growth_less_one / x
+        second = (x * growth_less_one - growth_less_one + x) / (x * x)
+    small = np.abs(x) < 1e-5
+    if small.any():
+        tiny = x[small]
+        first[small] = 1.0 + tiny / 2 + tiny * tiny / 6
+        second[small] = 0.5 + tiny / 3 + tiny * tiny / 8
+    return first * delta, second * (delta * delta), growth_less_one + 1.0
 
 
 class _Grid:
@@ -148,16 +157,21 @@ def _spectral_piece(grid: _Grid, density: np.ndarray, drift: np.ndarray, delta: 
     lam = -(lower + upper)[:, None] + 2.0 * np.sqrt(lower * upper)[:, None] * grid.cos_k
     weights = np.exp(-np.outer(log_r, grid.j))
     modes = fft.dst(density * weights, type=1, axis=1) / grid.n
-    # Each end's flux is a sum over modes: its weight on mode k at time 0.
-    top_k = (lower * grid.h * np.exp(grid.m * log_r))[:, None] * grid.sign_k * grid.sin_k * modes
-    bottom_k = (upper * grid.h * np.exp(log_r))[:, None] * grid.sin_k * modes
-    first, second = _moment_factor(lam * delta[:, None], delta[:, None])
-    out = (np.sum(top_k * first, axis=1), np.sum(bottom_k * first, axis=1),
-           np.sum(top_k * second, axis=1), np.sum(bottom_k * second, axis=1))
-    decay = np.exp(lam * delta[:, None])
-    new = fft.dst(modes * decay, type=1, axis=1) / 2.0 / weights
+    # Each end's flux is a sum over modes: (a scale per setting) × Σ_k shape_k ×
+    # e^{λ_k t}, with the top's modes alternating in sign, sin(Mkπ/N) = ±sin(kπ/N).
+    top_scale = lower * grid.h * np.exp(grid.m * log_r)
+    bottom_scale = upper * grid.h * np.exp(log_r)
+    shape = modes * grid.sin_k
+    first, second, decay = _moment_factor(lam * delta[:, None], delta[:, None])
+    first *= shape
+    second *= shape
+    out = (top_scale * (first @ grid.sign_k), bottom_scale * first.sum(axis=1),
+           top_scale * (second @ grid.sign_k), bottom_scale * second.sum(axis=1))
+    new = fft.dst(modes * decay, type=1, axis=1) / (2.0 * weights)
     fluxes = None
     if local is not None:
+        top_k = top_scale[:, None] * grid.sign_k * shape
+        bottom_k = bottom_scale[:, None] * shape
         times, inside = local
         fluxes = (np.zeros(times.shape), np.zeros(times.shape))
         columns = np.flatnonzero(inside.any(axis=0))  # only the times inside the piece
