@@ -21,6 +21,7 @@ choosing a word.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,12 +53,15 @@ GAP_VERDICT = Verdict(
 )
 
 
+@lru_cache(maxsize=1024)
 def _curves(threshold: float, onset: float, oxytocin: float, salience_gain: float,
             speedup: float) -> tuple[np.ndarray, np.ndarray]:
     """Share friendly and mean reading time [s], shape (2, len(VALENCES)): Tom, then Mary.
 
     Solved, not sampled (:func:`widgets.models.solve_expressions`): both
-    perceivers at every valence in one call.
+    perceivers at every valence in one call. Cached: placebo's curves depend on
+    the threshold and onset only, so the grid solves them 12 times, not 300
+    (the arrays are read-only).
     """
     solved = solve_expressions(
         valence=VALENCES[None, :], bias=np.array([[TOM_BIAS], [MARY_BIAS]]),

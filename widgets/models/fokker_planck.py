@@ -343,20 +343,20 @@ def _solve_spectral(grid: _Grid, density: np.ndarray, full_drift: np.ndarray, on
     settle = 30.0 / (grid.diffusion * (np.pi / 2) ** 2)
     piece = np.minimum(ramp_end, settle) / ramp_pieces
     n_pieces = np.where(piece > 0, np.ceil(ramp_end / np.where(piece > 0, piece, 1.0) - 1e-9), 0)
+    # Step k carries each setting through its k-th ramp piece or, once its ramp
+    # is done (k = its number of pieces), from the end of the ramp to the deadline.
     alive = np.ones(s, dtype=bool)
-    step = 0
-    while True:
+    for step in range(int(n_pieces.max()) + 1):
         ramping = (step < n_pieces) & alive
         finishing = (step == n_pieces) & alive & (ramp_end < max_time)
-        if not (ramping.any() or finishing.any() or (step < n_pieces).any() & alive.any()):
-            break
         idx = np.flatnonzero(ramping | finishing)
-        step += 1
         if idx.size == 0:
+            if not alive.any():
+                break
             continue
         ramp_now = ramping[idx]
-        begin = np.where(ramp_now, (step - 1) * piece[idx], ramp_end[idx])
-        end = np.where(ramp_now, np.minimum(step * piece[idx], ramp_end[idx]), max_time)
+        begin = np.where(ramp_now, step * piece[idx], ramp_end[idx])
+        end = np.where(ramp_now, np.minimum((step + 1) * piece[idx], ramp_end[idx]), max_time)
         delta = end - begin
         mean_ramp = np.where(
             ramp_now,

@@ -399,14 +399,9 @@ def read_expression(
 
     See the module docstring for the equations and the numerical scheme.
     """
-    _check_type("perceiver", perceiver, Perceiver)
-    _check_type("expression", expression, Expression)
-    oxytocin = check_real("oxytocin", oxytocin, 0.0, 1.0)
+    oxytocin, dt, max_time, salience_gain, speedup = _check_reading(
+        perceiver, expression, oxytocin, dt, max_time, salience_gain, speedup)
     n_trials = check_int("n_trials", n_trials, 1, 10**6)
-    dt = check_real("dt", dt, 0.0, 0.01, low_open=True)
-    max_time = check_real("max_time", max_time, 0.0, 60.0, low_open=True)
-    salience_gain = check_real("salience_gain", salience_gain, 0.0, 2.0)
-    speedup = check_real("speedup", speedup, 0.0, 0.8)
     rng = make_rng(seed)
 
     bound, gain = _effective_bound_and_gain(
@@ -594,13 +589,8 @@ def solve_expression(
     (:mod:`widgets.models.fokker_planck` gives the method and its error).
     For many settings, :func:`solve_expressions` is far faster than a loop.
     """
-    _check_type("perceiver", perceiver, Perceiver)
-    _check_type("expression", expression, Expression)
-    oxytocin = check_real("oxytocin", oxytocin, 0.0, 1.0)
-    dt = check_real("dt", dt, 0.0, 0.01, low_open=True)
-    max_time = check_real("max_time", max_time, 0.0, 60.0, low_open=True)
-    salience_gain = check_real("salience_gain", salience_gain, 0.0, 2.0)
-    speedup = check_real("speedup", speedup, 0.0, 0.8)
+    oxytocin, dt, max_time, salience_gain, speedup = _check_reading(
+        perceiver, expression, oxytocin, dt, max_time, salience_gain, speedup)
     bound, gain = _effective_bound_and_gain(
         perceiver.threshold, oxytocin, salience_gain=salience_gain, speedup=speedup
     )
@@ -678,15 +668,10 @@ def evidence_paths(
     function is meant for a few paths to draw (use :func:`read_expression` for
     many readings).
     """
-    _check_type("perceiver", perceiver, Perceiver)
-    _check_type("expression", expression, Expression)
-    oxytocin = check_real("oxytocin", oxytocin, 0.0, 1.0)
+    oxytocin, dt, max_time, salience_gain, speedup = _check_reading(
+        perceiver, expression, oxytocin, dt, max_time, salience_gain, speedup)
     n_paths = check_int("n_paths", n_paths, 1, 100_000)
     sample_every = check_real("sample_every", sample_every, 0.001, 1.0)
-    dt = check_real("dt", dt, 0.0, 0.01, low_open=True)
-    max_time = check_real("max_time", max_time, 0.0, 60.0, low_open=True)
-    salience_gain = check_real("salience_gain", salience_gain, 0.0, _GAIN_LIMIT)
-    speedup = check_real("speedup", speedup, 0.0, _SPEEDUP_LIMIT)
     n_samples = math.floor(max_time / sample_every + 1e-9) + 1
     if n_paths * n_samples > MAX_PATH_VALUES:
         raise ValueError(
@@ -951,6 +936,20 @@ def _hitting_fraction_from_draws(
     if reject.any():
         s[reject] = (c[reject] / d[reject]) ** 2 / s[reject]
     return s / (1.0 + s)
+
+
+def _check_reading(perceiver: object, expression: object, oxytocin: object, dt: object,
+                   max_time: object, salience_gain: object,
+                   speedup: object) -> tuple[float, float, float, float, float]:
+    """The checks every reading function shares: the two types, then (oxytocin, dt,
+    max_time, salience_gain, speedup) as floats in their ranges."""
+    _check_type("perceiver", perceiver, Perceiver)
+    _check_type("expression", expression, Expression)
+    return (check_real("oxytocin", oxytocin, 0.0, 1.0),
+            check_real("dt", dt, 0.0, 0.01, low_open=True),
+            check_real("max_time", max_time, 0.0, 60.0, low_open=True),
+            check_real("salience_gain", salience_gain, 0.0, _GAIN_LIMIT),
+            check_real("speedup", speedup, 0.0, _SPEEDUP_LIMIT))
 
 
 def _check_type(name: str, value: object, kind: type) -> None:
