@@ -565,6 +565,32 @@ def church_gap_check(
                  expected, tolerance=1e-9)
 
 
+def church_feedback_check(
+    mimicry: float,
+    belief_from_reading: float,
+    *,
+    n_greetings: int = 40,
+    n_runs: int = 200,
+    seed: int = 8,
+    simulate: Callable[..., object] = simulate_service,
+) -> Check:
+    """The post's two paths act on the belief through one weight, φ = w + (1 − w)·m.
+
+    Mary's beliefs (bias −0.6, oxytocin 1) with mimicry ``m`` and belief from reading
+    ``w`` against her beliefs with mimicry φ and w = 0, the same services (same seed).
+    The check is the largest difference over every run and greeting, against 0 (a
+    deterministic identity: rounding only).
+    """
+    feedback = belief_from_reading + (1.0 - belief_from_reading) * mimicry
+    kwargs = dict(oxytocin=1.0, n_greetings=n_greetings, n_runs=n_runs, seed=seed)
+    both = simulate(Perceiver(-0.6), mimicry=mimicry, belief_from_reading=belief_from_reading,
+                    **kwargs).belief
+    one = simulate(Perceiver(-0.6), mimicry=feedback, belief_from_reading=0.0, **kwargs).belief
+    return Check(f"m = {mimicry:g}, w = {belief_from_reading:g} against m = {feedback:g}, "
+                 f"w = 0: largest belief difference", float(np.abs(both - one).max()), 0.0,
+                 tolerance=1e-12)
+
+
 def peak_checks(
     hormesis_levels: Sequence[float] = (10.0, 50.0, 300.0),
     other_slopes: Sequence[float] = (1.5, 3.0, 6.0),

@@ -128,6 +128,10 @@ def test_service_shapes_ranges_and_reproducibility():
         ("oxytocin", 2.0, ValueError),
         ("mimicry", -0.1, ValueError),
         ("mimicry", math.nan, ValueError),
+        ("belief_from_reading", -0.01, ValueError),
+        ("belief_from_reading", 1.01, ValueError),
+        ("belief_from_reading", math.inf, ValueError),
+        ("belief_from_reading", "1", TypeError),
         ("learning_rate", 0.0, ValueError),
         ("learning_rate", 1.1, ValueError),
         ("congregation_mean", 1.5, ValueError),
@@ -218,6 +222,84 @@ def test_tom_and_mary_meet_the_same_greeters_and_their_gap_has_a_closed_form():
     assert np.any(difference != 0)
 
 
+# -- the post's first path: the belief learns from the perceiver's own reading ----
+
+def test_without_the_reading_path_each_belief_follows_the_faces_bit_for_bit():
+    # w = 0 is the model with one path: the belief moves toward the face seen and
+    # nothing else. Rebuilt from the trace with the model's step-4 arithmetic, in
+    # the same order of operations, the beliefs must match bit for bit, at the
+    # default w and when w = 0 is passed explicitly.
+    rate = 0.15
+    for settings in (dict(), dict(belief_from_reading=0.0)):
+        trace = trace_service(MARY, mimicry=0.6, learning_rate=rate, oxytocin=1.0,
+                              n_greetings=40, seed=31, **settings)
+        rebuilt = [trace.belief[0]]
+        for face in trace.face:
+            rebuilt.append(min(1.0, max(-1.0, (1.0 - rate) * rebuilt[-1] + rate * face)))
+        assert np.array_equal(trace.belief, np.array(rebuilt))
+
+
+def test_a_trace_with_the_reading_path_obeys_the_model_step_by_step():
+    mimicry, weight, rate = 0.3, 0.6, 0.2
+    trace = trace_service(Perceiver(-0.3, threshold=2.0), mimicry=mimicry,
+                          belief_from_reading=weight, learning_rate=rate, n_greetings=60,
+                          seed=12)
+    # The greeters' faces are the same mix as without the reading path ...
+    assert np.allclose(trace.face, (1 - mimicry) * trace.intention + mimicry * trace.answer,
+                       rtol=0, atol=1e-15)
+    # ... and the belief moves toward (1 − w)·face + w·reading, an undecided reading
+    # (answer 0) counting as a neutral one. Threshold 2 leaves some undecided.
+    assert np.any(trace.answer == 0)
+    target = (1 - weight) * trace.face + weight * trace.answer
+    expected = (1 - rate) * trace.belief[:-1] + rate * target
+    assert np.allclose(trace.belief[1:], expected, rtol=0, atol=1e-15)
+
+
+def test_full_weight_on_the_reading_makes_the_belief_the_last_reading():
+    # w = 1 and learning rate 1: the belief is what was just read, whatever the face.
+    for mimicry in (0.0, 0.7):
+        trace = trace_service(Perceiver(0.2), mimicry=mimicry, belief_from_reading=1.0,
+                              learning_rate=1.0, n_greetings=25, seed=5)
+        assert np.array_equal(trace.belief[1:], trace.answer.astype(float))
+
+
+@pytest.mark.parametrize(("mimicry", "weight"), [(0.0, 0.5), (0.3, 0.4), (0.8, 1.0), (0.5, 0.0)])
+def test_the_two_paths_act_on_the_belief_through_one_feedback_weight(mimicry, weight):
+    # Target (1 − w)·[(1 − m)·v + m·r] + w·r = (1 − φ)·v + φ·r with φ = w + (1 − w)·m:
+    # the beliefs at (m, w) equal those at mimicry φ without the reading path, run for
+    # run (to rounding: the two sums are evaluated in different orders).
+    feedback = weight + (1 - weight) * mimicry
+    kwargs = dict(oxytocin=1.0, n_greetings=40, n_runs=300, seed=17)
+    for perceiver in (TOM, MARY):
+        both = simulate_service(perceiver, mimicry=mimicry, belief_from_reading=weight, **kwargs)
+        one = simulate_service(perceiver, mimicry=feedback, belief_from_reading=0.0, **kwargs)
+        assert np.allclose(both.belief, one.belief, rtol=0, atol=1e-12)
+        assert np.array_equal(both.smile_rate, one.smile_rate)
+
+
+def test_with_the_reading_path_the_gap_no_longer_closes_geometrically():
+    # Without mimicry and w = 0 the gap shrinks by exactly (1 − η) per greeting. With
+    # the belief learning from the reading (w = 1), each perceiver's misreadings feed
+    # their own belief: the gap obeys g' = (1 − η)g + η(r_Tom − r_Mary) instead, and
+    # ends far above the geometric value.
+    rate, n = 0.1, 40
+    kwargs = dict(mimicry=0.0, learning_rate=rate, n_greetings=n, n_runs=400, seed=23)
+    geometric = 1.2 * (1 - rate) ** n
+    tom = simulate_service(TOM, belief_from_reading=1.0, **kwargs)
+    mary = simulate_service(MARY, belief_from_reading=1.0, **kwargs)
+    gap = tom.final_belief - mary.final_belief
+    assert not np.allclose(gap, geometric, rtol=1e-6)
+    standard_error = gap.std(ddof=1) / math.sqrt(gap.size)
+    assert gap.mean() - geometric > 10 * standard_error
+    # The general gap equation, with φ = 1, holds run by run along a trace.
+    tom_trace = trace_service(TOM, belief_from_reading=1.0, **{**kwargs, "n_runs": 1})
+    mary_trace = trace_service(MARY, belief_from_reading=1.0, **{**kwargs, "n_runs": 1})
+    weights = (1 - rate) ** (n - 1 - np.arange(n))
+    closed = geometric + rate * np.sum(weights * (tom_trace.answer.astype(float)
+                                                  - mary_trace.answer))
+    assert tom_trace.final_belief - mary_trace.final_belief == pytest.approx(closed, abs=1e-12)
+
+
 def test_the_trace_defaults_follow_one_run():
     trace = trace_service(Perceiver(0.1), seed=4)
     service = simulate_service(Perceiver(0.1), n_runs=1, seed=4)
@@ -233,6 +315,7 @@ def test_the_trace_defaults_follow_one_run():
         ("run", 1.0, TypeError),
         ("run", True, TypeError),
         ("mimicry", 1.5, ValueError),
+        ("belief_from_reading", -0.5, ValueError),
         ("learning_rate", 0.0, ValueError),
         ("n_greetings", 0, ValueError),
         ("n_runs", 0, ValueError),
@@ -251,3 +334,21 @@ def test_trace_service_names_the_allowed_runs():
         trace_service(Perceiver(), n_runs=5, run=5, n_greetings=2)
     with pytest.raises(TypeError, match="perceiver"):
         trace_service(-0.6)
+
+
+@pytest.mark.parametrize(("mimicry", "weight"), [(0.4, 0.5), (0.0, 1.0), (1.0, 0.5), (0.6, 0.0)])
+def test_the_church_explorer_runs_each_feedback_weight_as_the_model_would(mimicry, weight):
+    # The explorer runs each feedback weight φ once (mimicry φ, w = 0) and serves every
+    # (m, w) with that φ from it; the literal runs at (m, w) must agree, run for run.
+    from widgets.explorers import tom_and_mary as church
+    from widgets.scenarios import CHURCH_REGIMES
+
+    _, gain, speedup = CHURCH_REGIMES[0]
+    feedback = church.feedback_weight(mimicry, weight)
+    shared = church.service_runs(-0.6, 1.0, feedback, 0.4, gain, speedup, 150, 2015)
+    literal = simulate_service(Perceiver(-0.6), oxytocin=1.0, mimicry=mimicry,
+                               belief_from_reading=weight, congregation_mean=0.4,
+                               n_greetings=church.GREETINGS, n_runs=150, seed=2015,
+                               salience_gain=gain, speedup=speedup)
+    assert np.allclose(shared.final_belief, literal.final_belief, rtol=0, atol=1e-12)
+    assert np.allclose(shared.mean_belief, literal.belief.mean(axis=0), rtol=0, atol=1e-12)

@@ -189,6 +189,12 @@ def test_the_church_and_peak_checks_flag_a_wrong_model():
 
     assert validation.church_gap_check().agrees
     assert not validation.church_gap_check(simulate=forgetful).agrees
+
+    def faces_only(perceiver, **options):  # ignores the reading path
+        return simulate_service(perceiver, **{**options, "belief_from_reading": 0.0})
+
+    assert validation.church_feedback_check(0.2, 0.5).agrees
+    assert not validation.church_feedback_check(0.2, 0.5, simulate=faces_only).agrees
     assert all(check.agrees for check in validation.peak_checks())
 
 

@@ -4,11 +4,21 @@ Two runs of :func:`widgets.models.simulate_service` with the same seed, so Tom
 (starting belief +0.6) and Mary (−0.6) meet the same greeters with the same
 intentions; only their readings, and the answers the greeters mimic, differ.
 
+The post's two paths from a misreading to a bias are two controls: the
+greeters' mimicry ``m`` (the answer changes the face seen) and the weight of
+the perceiver's own reading in their belief, ``w`` (the misreading feeds the
+belief directly). In the model the beliefs depend on the two only through the
+feedback weight φ = w + (1 − w)·m (see :mod:`widgets.models.encounters`), so
+the explorer runs each φ once (:func:`feedback_weight`) and a test checks that
+runs at the literal (m, w) agree.
+
 Oxytocin pulls two ways in the reading model (a salience gain that makes faces
 clearer, a speed-up that lets expectations decide), and nobody has measured
 either, so the explorer offers three named regimes rather than one tuned pair.
-The readout compares the gap with its start, with placebo and with no mimicry,
-each only as far as the sampling noise of the simulated services allows.
+The readout compares the gap with its start, with placebo and with no feedback
+(no mimicry and beliefs from faces alone), each only as far as the sampling
+noise of the simulated services allows, and says when a control has no effect
+at the current setting.
 """
 
 from __future__ import annotations
@@ -44,9 +54,16 @@ OXYTOCIN_VERDICT = Verdict(thresholds=(-GAP_CHANGE, GAP_CHANGE),
 #: a measured boundary.
 CHURCH_VERDICT = Verdict(thresholds=(-0.3, 0.3),
                          words=("unwelcoming", "undecided", "welcoming"))
-#: Which moves the gap more here: mimicry or oxytocin (sign of the difference
-#: between the size of mimicry's effect and the size of oxytocin's).
-DRIVER_VERDICT = Verdict(thresholds=(0.0,), words=("oxytocin", "mimicry"))
+#: Which moves the gap more here: the feedback loop or oxytocin (sign of the
+#: difference between the size of the loop's effect and the size of oxytocin's).
+DRIVER_VERDICT = Verdict(thresholds=(0.0,), words=("oxytocin", "the loop"))
+
+
+def feedback_weight(mimicry: float, belief_from_reading: float) -> float:
+    """The feedback weight φ = w + (1 − w)·m through which the two paths act on the
+    belief (:mod:`widgets.models.encounters`), rounded so that equal weights reached
+    from different (m, w) pairs share one cache entry."""
+    return round(belief_from_reading + (1.0 - belief_from_reading) * mimicry, 12)
 
 
 class ServiceRuns(NamedTuple):
@@ -60,20 +77,29 @@ class ServiceRuns(NamedTuple):
     smile_rate: float
 
 
-@lru_cache(maxsize=2048)
-def service_runs(bias: float, oxytocin: float, mimicry: float, congregation_mean: float,
+def service_runs(bias: float, oxytocin: float, feedback: float, congregation_mean: float,
                  salience_gain: float, speedup: float, runs: int, seed: int) -> ServiceRuns:
     """``runs`` services of :data:`GREETINGS` greetings for a perceiver starting at belief
-    ``bias``, as the explorer simulates them (on placebo the pulls do nothing).
+    ``bias``, at feedback weight ``feedback`` (φ, see :func:`feedback_weight`), as the
+    explorer simulates them (on placebo the pulls do nothing).
 
-    Cached: the explorer and a chapter asking for the same setting share one run (do
-    not modify the arrays). With the explorer's ``readings`` and ``seed`` these are the
-    explorer's own services, run for run.
+    The services are run with mimicry φ and beliefs from faces alone (w = 0), which
+    gives the beliefs of every (m, w) with w + (1 − w)·m = φ. Cached: the explorer and a
+    chapter asking for the same setting share one run (do not modify the arrays). With
+    the explorer's ``readings`` and ``seed`` these are the explorer's own services, run
+    for run.
     """
     if oxytocin == 0:
         salience_gain = speedup = 0.0  # on placebo the pulls do nothing
+    return _service_runs(bias, oxytocin, round(feedback, 12), congregation_mean,
+                         salience_gain, speedup, runs, seed)
+
+
+@lru_cache(maxsize=2048)
+def _service_runs(bias: float, oxytocin: float, feedback: float, congregation_mean: float,
+                  salience_gain: float, speedup: float, runs: int, seed: int) -> ServiceRuns:
     service = simulate_service(
-        Perceiver(bias=bias), oxytocin=oxytocin, mimicry=mimicry,
+        Perceiver(bias=bias), oxytocin=oxytocin, mimicry=feedback, belief_from_reading=0.0,
         congregation_mean=congregation_mean, n_greetings=GREETINGS, n_runs=runs,
         seed=seed, salience_gain=salience_gain, speedup=speedup,
     )
@@ -94,6 +120,10 @@ class TomAndMaryExplorer(Explorer):
     controls = (
         Control("mimicry", "Greeters' mimicry (0 to 1)", 0, 1, 0.2, 0.6, "", decimals=1,
                 help="how far a greeter's face moves toward the answer it gets"),
+        Control("belief_from_reading", "Belief from their own reading (0 to 1)", 0, 1, 0.5,
+                0, "", decimals=1,
+                help="how much of what the belief moves toward is what they read, "
+                     "rather than the face they finally saw"),
         Control("oxytocin", "Oxytocin (0 placebo, 1 the model's largest effect)", 0, 1, 1, 1,
                 "", decimals=0),
         Control("congregation_mean", "Congregation's mean intention (−1 to +1)", -0.4, 0.6,
@@ -142,27 +172,28 @@ class TomAndMaryExplorer(Explorer):
         ),
     )
 
-    def _pair(self, oxytocin: float, mimicry: float, congregation_mean: float,
+    def _pair(self, oxytocin: float, feedback: float, congregation_mean: float,
               regime: float):
         _, gain, speedup = REGIMES[round(regime)]
-        common = (oxytocin, mimicry, congregation_mean, gain, speedup, self.readings,
+        common = (oxytocin, feedback, congregation_mean, gain, speedup, self.readings,
                   self.seed)
         return service_runs(TOM_BELIEF, *common), service_runs(MARY_BELIEF, *common)
 
-    def compute(self, *, mimicry: float, oxytocin: float, congregation_mean: float,
-                regime: float) -> dict[str, Any]:
-        tom, mary = self._pair(oxytocin, mimicry, congregation_mean, regime)
+    def compute(self, *, mimicry: float, belief_from_reading: float, oxytocin: float,
+                congregation_mean: float, regime: float) -> dict[str, Any]:
+        feedback = feedback_weight(mimicry, belief_from_reading)
+        tom, mary = self._pair(oxytocin, feedback, congregation_mean, regime)
         # The same seed means the same greeters in every run, so the runs pair up
-        # one to one across perceivers, oxytocin levels and mimicry strengths:
+        # one to one across perceivers, oxytocin levels and feedback weights:
         # compare run by run, then average.
         gap_runs = tom[1] - mary[1]
-        placebo_tom, placebo_mary = self._pair(0.0, mimicry, congregation_mean, regime)
+        placebo_tom, placebo_mary = self._pair(0.0, feedback, congregation_mean, regime)
         oxytocin_runs = gap_runs - (placebo_tom[1] - placebo_mary[1])
         still_tom, still_mary = self._pair(oxytocin, 0.0, congregation_mean, regime)
-        mimicry_runs = gap_runs - (still_tom[1] - still_mary[1])
+        loop_runs = gap_runs - (still_tom[1] - still_mary[1])
         oxytocin_effect = Estimate.mean(oxytocin_runs)
-        # How much more mimicry moves the gap than oxytocin does (sizes, not signs).
-        driver_runs = (np.sign(Estimate.mean(mimicry_runs).value) * mimicry_runs
+        # How much more the loop moves the gap than oxytocin does (sizes, not signs).
+        driver_runs = (np.sign(Estimate.mean(loop_runs).value) * loop_runs
                        - np.sign(oxytocin_effect.value) * oxytocin_runs)
 
         def shares(final):
@@ -183,9 +214,10 @@ class TomAndMaryExplorer(Explorer):
             "gap": Estimate.mean(gap_runs),
             "tom_final_belief": Estimate.mean(tom[1]),
             "mary_final_belief": Estimate.mean(mary[1]),
-            "gap_without_mimicry": Estimate.mean(still_tom[1] - still_mary[1]),
+            "feedback": feedback,
+            "gap_without_feedback": Estimate.mean(still_tom[1] - still_mary[1]),
             "oxytocin_effect": oxytocin_effect,
-            "mimicry_effect": Estimate.mean(mimicry_runs),
+            "loop_effect": Estimate.mean(loop_runs),
             "driver": Estimate.mean(driver_runs),
         }
 
@@ -199,7 +231,7 @@ class TomAndMaryExplorer(Explorer):
         }
         if values["oxytocin"] > 0:
             claims["oxytocin_effect"] = (OXYTOCIN_VERDICT, results["oxytocin_effect"])
-            if values["mimicry"] > 0:
+            if results["feedback"] > 0:
                 claims["driver"] = (DRIVER_VERDICT, results["driver"])
         return claims
 
@@ -223,12 +255,15 @@ class TomAndMaryExplorer(Explorer):
             f"Tom answered {100 * results['tom_smiles']:.0f} % of greetings with a smile, "
             f"Mary {100 * results['mary_smiles']:.0f} %.",
         ]
-        if values["mimicry"] == 0:
-            sentences.append("With no mimicry they see the same faces, so oxytocin cannot "
-                             "change their beliefs, only their smiles.")
+        feedback = results["feedback"]
+        if feedback == 0:
+            sentences.append("With no mimicry and beliefs from the faces alone, they learn "
+                             "from the same faces whatever they read, so in this model "
+                             "oxytocin cannot change their beliefs, only their smiles.")
         elif values["oxytocin"] == 0:
-            sentences.append(f"Without mimicry the gap would end at "
-                             f"{results['gap_without_mimicry'].value:.2f}.")
+            sentences.append(f"Without the loop (no mimicry, beliefs from the faces alone) "
+                             f"the gap would end at "
+                             f"{results['gap_without_feedback'].value:.2f}.")
         else:
             verdict, effect = claims["oxytocin_effect"]
             low, high = verdict.span(effect)
@@ -242,15 +277,17 @@ class TomAndMaryExplorer(Explorer):
             verdict, driver = claims["driver"]
             low, high = verdict.span(driver)
             if low == high == 1:
-                who = "mimicry, not oxytocin, does most to keep them apart"
+                who = "in this model the loop, not oxytocin, does most to keep them apart"
             elif low == high == 0:
-                who = "here oxytocin moves the gap more than mimicry does"
+                who = "here oxytocin moves the gap more than the loop does"
             else:
-                who = "mimicry and oxytocin move it by amounts too close to tell apart"
+                who = "the loop and oxytocin move it by amounts too close to tell apart"
             sentences.append(
-                f"Compared with placebo at the same mimicry, {change}. Without mimicry it "
-                f"would end at {results['gap_without_mimicry'].value:.2f}: {who}."
+                f"Compared with placebo at the same settings, {change}. Without the loop (no "
+                f"mimicry, beliefs from the faces alone) it would end at "
+                f"{results['gap_without_feedback'].value:.2f}: {who}."
             )
+        sentences.extend(idle_controls(values))
         return tuple(sentences)
 
 
@@ -268,3 +305,17 @@ def church_verdict(claim: tuple[Verdict, Estimate]) -> str:
     edge = verdict.thresholds[low]
     return (f"on the edge between {verdict.words[low]} and {verdict.words[high]} (mean "
             f"belief {signed(belief.value)}, within the noise of the {signed(edge, 1)} line)")
+
+
+def idle_controls(values: Mapping[str, float]) -> list[str]:
+    """Sentences naming each control that has no effect at ``values``, and why, so that
+    a reader can tell a control that does nothing here from one that is broken."""
+    idle = []
+    if values["oxytocin"] == 0:
+        idle.append("On placebo the regime control does nothing: the regimes are oxytocin's "
+                    "two pulls, and placebo has none.")
+    if values["belief_from_reading"] == 1:
+        idle.append("With beliefs from their own readings alone, mimicry does nothing to "
+                    "what they believe: it changes the faces the greeters show, and the "
+                    "beliefs no longer follow faces.")
+    return idle

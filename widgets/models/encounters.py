@@ -23,25 +23,49 @@ perceiver's belief about the congregation is the bias of the next reading.
    people's faces match expressions they see, even unconsciously), with
    ``mimicry`` :math:`m \in [0, 1]`:
    :math:`e_k = (1 - m)\,v_k + m\,r_k`.
-4. The belief moves toward what the perceiver finally saw, with
-   ``learning_rate`` :math:`\eta \in (0, 1]`:
-   :math:`b_{k+1} = b_k + \eta\,(e_k - b_k)`, a convex combination, so the
-   belief stays in [-1, 1].
+4. The belief moves toward a blend of what the perceiver finally saw and
+   what they read, with ``belief_from_reading`` :math:`w \in [0, 1]` (the
+   weight of their own reading) and ``learning_rate`` :math:`\eta \in (0, 1]`:
+   :math:`b_{k+1} = b_k + \eta\,(t_k - b_k)` with target
+   :math:`t_k = (1 - w)\,e_k + w\,r_k`, a convex combination, so the belief
+   stays in [-1, 1]. What was read is coded as the answer is: +1 friendly,
+   −1 hostile, and 0 for a reading still undecided at the deadline (the
+   perceiver answered with a neutral face, so the reading counts as a neutral
+   one). With :math:`w = 0` the belief follows the faces alone; with
+   :math:`w = 1` it follows the perceiver's own readings alone, and the
+   greeters' faces, mimicry included, drop out of it.
+
+These are the post's two paths from a misreading to a bias: the misreading
+itself feeds the belief (:math:`w`), and the answer changes the face that is
+then seen (:math:`m`). Substituting :math:`e_k` into the target,
+
+.. math:: t_k = (1 - \varphi)\,v_k + \varphi\,r_k, \qquad
+          \varphi = 1 - (1 - w)(1 - m) = w + (1 - w)\,m,
+
+so the beliefs depend on the two paths only through the *feedback weight*
+:math:`\varphi`: learning from one's own reading with weight :math:`w` acts on
+the belief exactly as mimicry of strength :math:`w` would. The paths differ
+in what the greeters show (:math:`e_k`), not in what the perceiver comes to
+believe.
 
 ``perceiver.bias`` is the starting belief :math:`b_0`.
 
-**What to expect.** With :math:`m = 0` what is seen does not depend on the
-perceiver, so two perceivers meeting the same congregation (same ``seed``)
-end with beliefs whose gap is exactly :math:`(1 - \eta)^{n}` times the
-starting gap, both near the mean intention. With :math:`m > 0` the answers
-come back: the belief is pulled toward the smile rate it causes, so the gap
-closes only at about :math:`\eta\,(1 - m\beta)` per greeting (β: the slope of
-the smile-minus-scowl rate against belief), and within one service Tom and
-Mary still see different congregations: a self-fulfilling prophecy within
-the service, not a permanent one.
+**What to expect.** With :math:`\varphi = 0` (no mimicry, beliefs from faces
+alone) what is seen does not depend on the perceiver, so two perceivers
+meeting the same congregation (same ``seed``) end with beliefs whose gap is
+exactly :math:`(1 - \eta)^{n}` times the starting gap, both near the mean
+intention. With :math:`\varphi > 0` the answers come back into the belief:
+:math:`g_{k+1} = (1 - \eta)\,g_k + \eta\,\varphi\,(r^{\rm T}_k - r^{\rm M}_k)`
+for the gap :math:`g` between two perceivers, so it closes only at about
+:math:`\eta\,(1 - \varphi\beta)` per greeting (β: the slope of the
+smile-minus-scowl rate against belief), and within one service the two can
+end far apart: a self-fulfilling prophecy within the service, not a
+permanent one.
 
 Defaults: mimicry 0.5 (the strength is unknown, dimberg2000unconscious shows
-only that it exists; the chapter sweeps it), learning rate 0.1 (each greeting
+only that it exists; the chapter sweeps it), belief from reading 0 (the
+belief follows the faces seen; nobody has measured the weight, and the
+chapter sweeps it too), learning rate 0.1 (each greeting
 moves the belief a tenth of the way: roughly the last ten greetings count),
 a mildly friendly congregation (mean 0.2, spread 0.3), faces that take half a
 second to form, 40 greetings in a service, 200 runs. The oxytocin pulls
@@ -57,7 +81,8 @@ same seed, meet the same greeters intending the same expressions.
 arguments plus ``run`` (which of the ``n_runs`` runs to follow) and returns,
 for that run, each greeter's intention :math:`v_k`, the perceiver's answer
 :math:`r_k` (in the model what a perceiver reads is what they answer), the
-greeter's final face :math:`e_k` and the belief :math:`b_{k+1}` after it. It
+greeter's final face :math:`e_k` and the belief :math:`b_{k+1}` after it
+(which moved toward :math:`(1 - w)\,e_k + w\,r_k`). It
 runs exactly the simulation :func:`simulate_service` runs, so the trace of run
 ``i`` equals row ``i`` of ``simulate_service(...).belief`` for the same
 arguments (``n_runs`` included: a reading's time steps are shared by the runs
@@ -65,8 +90,9 @@ read together, so run ``i`` of 1,000 runs is not the single run of
 ``n_runs=1``).
 
 What the model leaves out: who greets whom (every greeting is a new,
-independent greeter), the greeter's own reading of the perceiver, and any
-memory beyond the running belief. An illustration, not data: no study has
+independent greeter), the greeter's own reading of the perceiver, any memory
+beyond the running belief, and any difference between how a perceiver learns
+from a friendly and from a hostile reading (one weight :math:`w` serves both). An illustration, not data: no study has
 tested oxytocin in such a loop.
 """
 
@@ -176,6 +202,7 @@ def simulate_service(
     *,
     oxytocin: float = 0.0,
     mimicry: float = 0.5,
+    belief_from_reading: float = 0.0,
     learning_rate: float = 0.1,
     congregation_mean: float = 0.2,
     congregation_spread: float = 0.3,
@@ -195,9 +222,13 @@ def simulate_service(
     mimicry : float
         How far a greeter's final expression moves toward the answer
         [fraction], in [0, 1]. Default 0.5.
+    belief_from_reading : float
+        Weight of the perceiver's own reading in what the belief moves toward
+        [fraction], in [0, 1]; the rest goes to the face finally seen.
+        Default 0 (the belief follows the faces alone).
     learning_rate : float
-        How far the belief moves toward each seen expression [fraction], in
-        (0, 1]. Default 0.1.
+        How far the belief moves toward its target at each greeting
+        [fraction], in (0, 1]. Default 0.1.
     congregation_mean, congregation_spread : float
         Mean in [-1, 1] and spread (SD) in [0, 1] of the intended valences
         [valence units]. Defaults 0.2 and 0.3.
@@ -215,7 +246,8 @@ def simulate_service(
         Oxytocin's pulls, as in ``read_expression``: in [0, 2] and [0, 0.8].
     """
     belief, smiles, scowls, _ = _run_services(
-        perceiver, oxytocin=oxytocin, mimicry=mimicry, learning_rate=learning_rate,
+        perceiver, oxytocin=oxytocin, mimicry=mimicry,
+        belief_from_reading=belief_from_reading, learning_rate=learning_rate,
         congregation_mean=congregation_mean, congregation_spread=congregation_spread,
         onset=onset, n_greetings=n_greetings, n_runs=n_runs, seed=seed,
         salience_gain=salience_gain, speedup=speedup, traced_run=None,
@@ -232,6 +264,7 @@ def trace_service(
     *,
     oxytocin: float = 0.0,
     mimicry: float = 0.5,
+    belief_from_reading: float = 0.0,
     learning_rate: float = 0.1,
     congregation_mean: float = 0.2,
     congregation_spread: float = 0.3,
@@ -260,7 +293,8 @@ def trace_service(
     reading, as in :func:`~widgets.models.interpretation.read_expression`.
     """
     _, _, _, trace = _run_services(
-        perceiver, oxytocin=oxytocin, mimicry=mimicry, learning_rate=learning_rate,
+        perceiver, oxytocin=oxytocin, mimicry=mimicry,
+        belief_from_reading=belief_from_reading, learning_rate=learning_rate,
         congregation_mean=congregation_mean, congregation_spread=congregation_spread,
         onset=onset, n_greetings=n_greetings, n_runs=n_runs, seed=seed,
         salience_gain=salience_gain, speedup=speedup, traced_run=run,
@@ -273,6 +307,7 @@ def _run_services(
     *,
     oxytocin: float,
     mimicry: float,
+    belief_from_reading: float,
     learning_rate: float,
     congregation_mean: float,
     congregation_spread: float,
@@ -293,6 +328,7 @@ def _run_services(
     _check_type("perceiver", perceiver, Perceiver)
     oxytocin = check_real("oxytocin", oxytocin, 0.0, 1.0)
     mimicry = check_real("mimicry", mimicry, 0.0, 1.0)
+    belief_from_reading = check_real("belief_from_reading", belief_from_reading, 0.0, 1.0)
     learning_rate = check_real("learning_rate", learning_rate, 0.0, 1.0, low_open=True)
     congregation_mean = check_real("congregation_mean", congregation_mean, -1.0, 1.0)
     congregation_spread = check_real("congregation_spread", congregation_spread, 0.0, 1.0)
@@ -334,10 +370,15 @@ def _run_services(
         smiles += answer == 1
         scowls += answer == -1
         seen = (1.0 - mimicry) * intended + mimicry * answer
-        # A convex combination of two numbers in [-1, 1] (exactly the answer
-        # when learning_rate and mimicry are 1); the clip only absorbs a
+        # What the belief moves toward: the face seen, blended with the reading
+        # (coded like the answer, 0 when undecided). With belief_from_reading 0
+        # this is `seen` exactly (1.0 * x + 0.0 == x), so w = 0 is the model
+        # without the reading path, bit for bit.
+        target = (1.0 - belief_from_reading) * seen + belief_from_reading * answer
+        # A convex combination of numbers in [-1, 1] (exactly the answer when
+        # learning_rate and the feedback weight are 1); the clip only absorbs a
         # last-bit rounding excess, it never moves a real value.
-        updated = (1.0 - learning_rate) * current + learning_rate * seen
+        updated = (1.0 - learning_rate) * current + learning_rate * target
         belief[:, k + 1] = np.clip(updated, -1.0, 1.0)
         if traced_run is not None:
             intentions[k] = intended[traced_run]
