@@ -319,3 +319,46 @@ def idle_controls(values: Mapping[str, float]) -> list[str]:
                     "what they believe: it changes the faces the greeters show, and the "
                     "beliefs no longer follow faces.")
     return idle
+
+
+class Settings(NamedTuple):
+    """Where on the explorer's grid something happens, as the chapters state it."""
+
+    #: Names of the regimes (oxytocin's pulls) at which it happens.
+    regimes: tuple[str, ...]
+    #: The smallest feedback weight φ at which it happens.
+    lowest_feedback: float
+    #: The congregation means at which it happens, in increasing order.
+    means: tuple[float, ...]
+
+
+def driver_verdicts(grid: Mapping[tuple[float, ...], Mapping[str, Any]]
+                    ) -> dict[tuple[int, float, float], str]:
+    """The readout's verdict on what moves the gap more, at every setting of ``grid``
+    (the explorer's :meth:`~Explorer.grid_results`) with oxytocin and some feedback:
+    ``"the loop"``, ``"oxytocin"`` or ``"too close"``, keyed by (regime index, feedback
+    weight φ, congregation mean). Settings with the same φ share one entry."""
+    explorer = TomAndMaryExplorer()
+    names = [control.name for control in explorer.controls]
+    verdicts = {}
+    for point, results in grid.items():
+        values = dict(zip(names, point, strict=True))
+        if values["oxytocin"] == 0 or results["feedback"] == 0:
+            continue
+        verdict, driver = explorer.claims(values, results)["driver"]
+        low, high = verdict.span(driver)
+        key = (round(values["regime"]), results["feedback"], values["congregation_mean"])
+        verdicts[key] = verdict.words[low] if low == high else "too close"
+    return verdicts
+
+
+def where_oxytocin_leads(grid: Mapping[tuple[float, ...], Mapping[str, Any]]
+                         ) -> Settings | None:
+    """Where on ``grid`` the readout finds oxytocin moving the gap more than the loop
+    does (None if nowhere)."""
+    leads = [key for key, word in driver_verdicts(grid).items() if word == "oxytocin"]
+    if not leads:
+        return None
+    return Settings(regimes=tuple(REGIMES[i].name for i in sorted({k[0] for k in leads})),
+                    lowest_feedback=min(k[1] for k in leads),
+                    means=tuple(sorted({k[2] for k in leads})))

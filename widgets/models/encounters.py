@@ -92,8 +92,9 @@ read together, so run ``i`` of 1,000 runs is not the single run of
 What the model leaves out: who greets whom (every greeting is a new,
 independent greeter), the greeter's own reading of the perceiver, any memory
 beyond the running belief, and any difference between how a perceiver learns
-from a friendly and from a hostile reading (one weight :math:`w` serves both). An illustration, not data: no study has
-tested oxytocin in such a loop.
+from a friendly and from a hostile reading (one weight :math:`w` serves both;
+a rule that weighed hostile readings more would tell the two paths apart). An
+illustration, not data: no study has tested oxytocin in such a loop.
 """
 
 from __future__ import annotations
