@@ -160,3 +160,16 @@ def test_the_verdict_is_a_direction_outside_the_solvers_error():
     assert CHANGE_VERDICT.margin == 1.0
     assert CHANGE_VERDICT.says(Estimate(-0.0003, 0.0002)) == "lowers it"
     assert "too close" in CHANGE_VERDICT.says(Estimate(-0.0001, 0.0002))
+
+
+def test_undecided_readings_are_named_when_they_reach_one_percent():
+    change = Estimate(0.05, module.SHARE_ERROR)
+    quiet = change_sentence("A face", 0.5, 0.55, change, undecided=(0.004, 0.0))
+    loud = change_sentence("A face", 0.5, 0.55, change, undecided=(0.03, 0.001))
+    assert "undecided" not in quiet
+    assert "(3 % and 0 % of readings are still undecided at the deadline)" in loud
+    # And the explorer reports them from the model: the three outcomes add up to 1.
+    explorer = AttachmentExplorer(anxiety=-1.0, avoidance=1.0, regime=SPEED_WINS)
+    placebo_undecided, _ = explorer.results["smile_undecided"]
+    assert placebo_undecided >= 0.01
+    assert "still undecided at the deadline" in explorer.readout()

@@ -66,16 +66,23 @@ AT_ZERO = "within the solver's error of zero"
 
 
 @lru_cache(maxsize=4096)
-def _friendly(bias: float, threshold: float, oxytocin: float, salience_gain: float,
-              speedup: float) -> np.ndarray:
-    """The solved share of friendly readings at every valence of :data:`VALENCES`.
+def _outcomes(bias: float, threshold: float, oxytocin: float, salience_gain: float,
+              speedup: float) -> tuple[np.ndarray, np.ndarray]:
+    """The solved shares of friendly and of undecided readings (still undecided at the
+    model's deadline) at every valence of :data:`VALENCES`.
 
     Read-only (cached: do not modify).
     """
-    shares = solve_expressions(valence=VALENCES, onset=ONSET, bias=bias, threshold=threshold,
+    solved = solve_expressions(valence=VALENCES, onset=ONSET, bias=bias, threshold=threshold,
                                oxytocin=oxytocin, salience_gain=salience_gain,
-                               speedup=speedup).p_friendly
-    return shares
+                               speedup=speedup)
+    return solved.p_friendly, solved.p_undecided
+
+
+def _friendly(bias: float, threshold: float, oxytocin: float, salience_gain: float,
+              speedup: float) -> np.ndarray:
+    """The solved share of friendly readings at every valence of :data:`VALENCES`."""
+    return _outcomes(bias, threshold, oxytocin, salience_gain, speedup)[0]
 
 
 def _where(anxiety: float, avoidance: float) -> str:
@@ -93,16 +100,25 @@ def _where(anxiety: float, avoidance: float) -> str:
     return f"in the region usually labelled “{style}”"
 
 
-def change_sentence(face: str, placebo: float, oxytocin: float, change: Estimate) -> str:
-    """One reported face: its shares, and the direction of the change (exact but for the solver)."""
+def change_sentence(face: str, placebo: float, oxytocin: float, change: Estimate,
+                    undecided: tuple[float, float] = (0.0, 0.0)) -> str:
+    """One reported face: its shares, and the direction of the change (exact but for the solver).
+
+    ``undecided`` is the share still undecided at the deadline, on placebo and on
+    oxytocin; the sentence names it when either reaches 1 %, since a friendly share can
+    then change because readings finish, not only because they change sides."""
     amount = f"{num(100 * change.value, 1, sign=True)} points"
     low, high = CHANGE_VERDICT.span(change)
     if low == high:
         verdict = f"oxytocin {CHANGE_VERDICT.words[low]} ({amount})"
     else:
         verdict = f"oxytocin changes it by {amount}, {AT_ZERO}"
+    still = ""
+    if max(undecided) >= 0.01:
+        still = (f" ({100 * undecided[0]:.0f} % and {100 * undecided[1]:.0f} % of readings are "
+                 f"still undecided at the deadline)")
     return (f"{face} is read as friendly {100 * placebo:.0f} % of the time on placebo and "
-            f"{100 * oxytocin:.0f} % on oxytocin: {verdict}.")
+            f"{100 * oxytocin:.0f} % on oxytocin{still}: {verdict}.")
 
 
 class AttachmentExplorer(Explorer):
@@ -172,23 +188,25 @@ class AttachmentExplorer(Explorer):
     )
 
     def _curve(self, perceiver: Perceiver, oxytocin: float, salience_gain: float,
-               speedup: float) -> tuple[np.ndarray, Estimate, Estimate]:
-        """Share friendly at every valence, and the two reported faces' shares."""
+               speedup: float) -> tuple[np.ndarray, Estimate, Estimate, np.ndarray]:
+        """Share friendly at every valence, the two reported faces' shares, and the share
+        undecided at every valence."""
         if oxytocin == 0:
             # On placebo the pulls do nothing: one cache entry for every regime.
             salience_gain = speedup = 0.0
-        shares = _friendly(perceiver.bias, perceiver.threshold, oxytocin, salience_gain,
-                           speedup)
+        shares, undecided = _outcomes(perceiver.bias, perceiver.threshold, oxytocin,
+                                      salience_gain, speedup)
         return (shares, Estimate(float(shares[SMILE_INDEX]), SHARE_ERROR / 2),
-                Estimate(float(shares[FROWN_INDEX]), SHARE_ERROR / 2))
+                Estimate(float(shares[FROWN_INDEX]), SHARE_ERROR / 2), undecided)
 
     def compute(self, *, anxiety: float, avoidance: float, regime: float) -> dict[str, Any]:
         profile = attachment_profile(anxiety, avoidance)
         perceiver = profile.perceiver
         _, base_gain, speedup = REGIMES[round(regime)]
         salience_gain = base_gain * profile.social_salience
-        placebo, smile_placebo, frown_placebo = self._curve(perceiver, 0.0, 0.0, 0.0)
-        oxytocin, smile_oxytocin, frown_oxytocin = self._curve(
+        placebo, smile_placebo, frown_placebo, undecided = self._curve(perceiver, 0.0, 0.0,
+                                                                       0.0)
+        oxytocin, smile_oxytocin, frown_oxytocin, undecided_o = self._curve(
             perceiver, OXYTOCIN, salience_gain, speedup)
         # The mapping is linear in anxiety, so its two ends draw each line.
         ends = [attachment_profile(a, avoidance) for a in (-1.0, 1.0)]
@@ -212,6 +230,10 @@ class AttachmentExplorer(Explorer):
             "gain_oxytocin": 1.0 + salience_gain * OXYTOCIN,
             "smile": (smile_placebo.value, smile_oxytocin.value),
             "frown": (frown_placebo.value, frown_oxytocin.value),
+            "smile_undecided": (float(undecided[SMILE_INDEX]),
+                                float(undecided_o[SMILE_INDEX])),
+            "frown_undecided": (float(undecided[FROWN_INDEX]),
+                                float(undecided_o[FROWN_INDEX])),
             # The readout's comparisons, with the solver's error.
             "smile_change": smile_oxytocin - smile_placebo,
             "frown_change": frown_oxytocin - frown_placebo,
@@ -245,9 +267,11 @@ class AttachmentExplorer(Explorer):
             f"of {results['salience_weight']:.2f} (average 1.00).",
             f"On oxytocin ({name}) {bound_text} and {gain_text}.",
             change_sentence(f"A face forming a smile (intended {num(SMILE, 1, sign=True)})",
-                            *results["smile"], results["smile_change"]),
+                            *results["smile"], results["smile_change"],
+                            undecided=results["smile_undecided"]),
             change_sentence(f"A face forming a frown (intended {num(FROWN, 1, sign=True)})",
-                            *results["frown"], results["frown_change"]),
+                            *results["frown"], results["frown_change"],
+                            undecided=results["frown_undecided"]),
         )
 
 def direction_counts(explorer_class: type[AttachmentExplorer] = AttachmentExplorer,

@@ -9,13 +9,27 @@ readings come sooner, before the face has formed, so expectations weigh more).
 Which pull wins decides whether oxytocin widens or narrows the gap between
 them: the explorer lets readers set both rather than choosing for them.
 
+A reading has three outcomes: friendly, hostile, or still undecided at the
+model's deadline (5 s). The charts show the friendly and the undecided shares,
+and the gap between Tom and Mary is a gap in *net warmth*, the share read
+friendly minus the share read hostile (friendly +1, hostile −1, undecided 0:
+the mean answer, scored as the church model scores it). An undecided reading
+counts as neither friendly nor hostile, so a slow reader is not counted as a
+hostile one, and the gap can never exceed its ceiling, the difference between
+the two expectations (0.8, or 80 points, for bias ±0.4), which it reaches only
+if expectations decide every reading.
+
 Every number is solved from the model's Fokker–Planck equation
 (:func:`widgets.models.solve_expressions`), not sampled, so the curves and the
 readout carry no sampling noise. The readout's verdict on the gap at the
-forming smile ("narrows", "barely changes", "widens": a change of 3 points
-or more) is exact except within the solver's error (:data:`SOLVER_ERROR`,
-0.04 points) of the 3-point line, where the readout says so instead of
+forming smile ("narrows", "barely changes", "widens": a change of
+:data:`GAP_CHANGE` or more) is exact except within the solver's error
+(:data:`SOLVER_ERROR`) of that line, where the readout says so instead of
 choosing a word.
+
+Neither pull has been measured: no source estimates oxytocin's effect on a
+drift rate or a decision bound, so the controls' ranges and defaults are
+illustrative, and the readout says so.
 """
 
 from __future__ import annotations
@@ -27,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from ..models import solve_expressions
+from ..models.interpretation import MAX_TIME
 from ..scenarios import MARY_BIAS, SMILE, TOM_BIAS
 from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
 
@@ -38,14 +53,16 @@ REPORTED_VALENCE = SMILE
 REPORTED_INDEX = int(np.flatnonzero(np.isclose(VALENCES, REPORTED_VALENCE))[0])
 #: Oxytocin level compared with placebo: the model's largest effect.
 OXYTOCIN = 1.0
-#: Bound on the solver's error in the gap's change: four shares, each within
-#: about 1e-4 (widgets.models.fokker_planck); measured over this explorer's 300
-#: settings against a 4× finer grid, the change is within 2.2e-5. The readout
-#: names no direction for a change this close to the 3-point line: it says the
-#: change is at the line.
-SOLVER_ERROR = 4e-4
-#: What the readout calls a change in the gap (share friendly, 0.03 = 3 points).
-GAP_CHANGE = 0.03
+#: Bound on the solver's error in the gap's change: eight shares (friendly and
+#: hostile, two people, placebo and oxytocin), each within about 1e-4
+#: (widgets.models.fokker_planck). The readout names no direction for a change
+#: this close to the GAP_CHANGE line: it says the change is at the line.
+SOLVER_ERROR = 8e-4
+#: What the readout calls a change in the gap (net warmth, 0.06 = 6 points: three
+#: readings in a hundred moving from one answer to the other).
+GAP_CHANGE = 0.06
+#: The model's reading deadline [s], after which a reading is undecided.
+DEADLINE = MAX_TIME
 GAP_VERDICT = Verdict(
     thresholds=(-GAP_CHANGE, GAP_CHANGE),
     words=("narrows", "barely changes", "widens"),
@@ -55,8 +72,9 @@ GAP_VERDICT = Verdict(
 
 @lru_cache(maxsize=1024)
 def _curves(threshold: float, onset: float, oxytocin: float, salience_gain: float,
-            speedup: float) -> tuple[np.ndarray, np.ndarray]:
-    """Share friendly and mean reading time [s], shape (2, len(VALENCES)): Tom, then Mary.
+            speedup: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares friendly and hostile, and the mean time of decided readings [s], each of
+    shape (2, len(VALENCES)): Tom, then Mary.
 
     Solved, not sampled (:func:`widgets.models.solve_expressions`): both
     perceivers at every valence in one call. Cached: placebo's curves depend on
@@ -68,7 +86,7 @@ def _curves(threshold: float, onset: float, oxytocin: float, salience_gain: floa
         threshold=threshold, onset=onset, oxytocin=oxytocin,
         salience_gain=salience_gain, speedup=speedup,
     )
-    return solved.p_friendly, solved.mean_time
+    return solved.p_friendly, solved.p_hostile, solved.mean_time
 
 
 class FacesExplorer(Explorer):
@@ -83,9 +101,11 @@ class FacesExplorer(Explorer):
         Control("onset", "Time for the face to form (0 to 1.5 s)", 0, 1.5, 0.5, 0.5, "s",
                 decimals=1),
         Control("salience_gain", "Oxytocin's salience gain (0 to 2)", 0, 2, 0.5, 0.5, "",
-                decimals=1, help="how much clearer oxytocin makes the face"),
+                decimals=1, help="how much clearer oxytocin makes the face (illustrative: "
+                                 "no study has measured it)"),
         Control("speedup", "Oxytocin's speed-up (0 to 0.8)", 0, 0.8, 0.2, 0.4, "", decimals=1,
-                help="how much oxytocin lowers the evidence needed to decide"),
+                help="how much oxytocin lowers the evidence needed to decide (illustrative: "
+                     "no study has measured it)"),
     )
     panels = (
         Panel(
@@ -114,20 +134,47 @@ class FacesExplorer(Explorer):
             ),
         ),
         Panel(
+            title=f"Still undecided at the {MAX_TIME:g} s deadline",
+            x_label="intended expression (−1 hostile, +1 friendly)",
+            y_label="undecided (share)",
+            x_range=(-1, 1),
+            y_range=(0, 0.6),
+            lines=(
+                Line("valence", "tom_undecided_placebo", "Tom, placebo", OKABE_ITO["green"],
+                     dashed=True),
+                Line("valence", "tom_undecided_oxytocin", "Tom, oxytocin", OKABE_ITO["green"],
+                     markers=True),
+                Line("valence", "mary_undecided_placebo", "Mary, placebo",
+                     OKABE_ITO["vermillion"], dashed=True),
+                Line("valence", "mary_undecided_oxytocin", "Mary, oxytocin",
+                     OKABE_ITO["vermillion"], markers=True),
+            ),
+            description=(
+                "For each intended expression from hostile (−1) to friendly (+1), the share of "
+                f"readings that reach neither answer by the {MAX_TIME:g}-second deadline, for "
+                "Tom (green) and Mary (vermillion), on placebo (dashed) and on oxytocin (solid "
+                "with dots). It is near zero when the evidence needed is small and grows with "
+                "it, most for faces near neutral."
+            ),
+        ),
+        Panel(
             title="Gap between Tom and Mary",
             x_label="intended expression (−1 hostile, +1 friendly)",
-            y_label="Tom minus Mary (share friendly)",
+            y_label="Tom minus Mary (friendly minus hostile)",
             x_range=(-1, 1),
-            y_range=(-0.1, 0.8),
+            y_range=(-0.1, 0.9),
             lines=(
                 Line("valence", "gap_placebo", "placebo", OKABE_ITO["grey"], dashed=True),
                 Line("valence", "gap_oxytocin", "oxytocin", OKABE_ITO["blue"], markers=True),
             ),
+            references=((TOM_BIAS - MARY_BIAS, "ceiling"),),
             description=(
-                "Tom's share of friendly readings minus Mary's, at each intended expression from "
-                "hostile (−1) to friendly (+1): on placebo (grey, dashed) and on oxytocin (blue, "
-                "with dots). Where the oxytocin line lies above the placebo line, oxytocin widens "
-                "the gap between them."
+                "The gap in net warmth (the share of friendly readings minus the share of "
+                "hostile ones) between Tom and Mary, at each intended expression from hostile "
+                "(−1) to friendly (+1): on placebo (grey, dashed) and on oxytocin (blue, with "
+                "dots), with a dotted line at its ceiling, the difference between their "
+                "expectations. Where the oxytocin line lies above the placebo line, oxytocin "
+                "widens the gap between them."
             ),
         ),
     )
@@ -136,15 +183,22 @@ class FacesExplorer(Explorer):
                 speedup: float) -> dict[str, Any]:
         # On placebo the two pulls do nothing: pass 0 so placebo's curves are
         # the same numbers whatever the pulls are set to.
-        placebo, _ = _curves(threshold, onset, 0.0, 0.0, 0.0)
-        drugged, drugged_time = _curves(threshold, onset, OXYTOCIN, salience_gain, speedup)
-        (tom_p, mary_p), (tom_o, mary_o) = placebo, drugged
-        gap_placebo, gap_oxytocin = tom_p - mary_p, tom_o - mary_o
+        friendly, hostile, _ = _curves(threshold, onset, 0.0, 0.0, 0.0)
+        friendly_o, hostile_o, drugged_time = _curves(threshold, onset, OXYTOCIN,
+                                                      salience_gain, speedup)
+        undecided, undecided_o = 1.0 - friendly - hostile, 1.0 - friendly_o - hostile_o
+        # Net warmth: friendly +1, hostile −1, undecided 0 (the mean answer).
+        warmth, warmth_o = friendly - hostile, friendly_o - hostile_o
+        gap_placebo, gap_oxytocin = warmth[0] - warmth[1], warmth_o[0] - warmth_o[1]
         change = gap_oxytocin[REPORTED_INDEX] - gap_placebo[REPORTED_INDEX]
         return {
             "valence": VALENCES,
-            "tom_placebo": tom_p, "tom_oxytocin": tom_o,
-            "mary_placebo": mary_p, "mary_oxytocin": mary_o,
+            "tom_placebo": friendly[0], "tom_oxytocin": friendly_o[0],
+            "mary_placebo": friendly[1], "mary_oxytocin": friendly_o[1],
+            "tom_hostile_placebo": hostile[0], "tom_hostile_oxytocin": hostile_o[0],
+            "mary_hostile_placebo": hostile[1], "mary_hostile_oxytocin": hostile_o[1],
+            "tom_undecided_placebo": undecided[0], "tom_undecided_oxytocin": undecided_o[0],
+            "mary_undecided_placebo": undecided[1], "mary_undecided_oxytocin": undecided_o[1],
             "gap_placebo": gap_placebo, "gap_oxytocin": gap_oxytocin,
             "tom_time": drugged_time[0], "mary_time": drugged_time[1],
             # The readout's comparison: solved, so its only error is the solver's.
@@ -160,16 +214,24 @@ class FacesExplorer(Explorer):
         # face the model has no drift, so of the readings that finish the share
         # "friendly" is (1 + bias)/2 whatever the bound: little to see there.
         at = REPORTED_INDEX
-        tom, mary = results["tom_oxytocin"][at], results["mary_oxytocin"][at]
+
+        def outcomes(who: str, drug: str) -> str:
+            friendly = results[f"{who}_{drug}"][at]
+            hostile = results[f"{who}_hostile_{drug}"][at]
+            undecided = results[f"{who}_undecided_{drug}"][at]
+            return (f"{100 * friendly:.0f} % friendly, {100 * hostile:.0f} % hostile, "
+                    f"{100 * undecided:.0f} % undecided")
+
         gap_placebo = results["gap_placebo"][at]
         gap_oxytocin = results["gap_oxytocin"][at]
         change = results["gap_change"]
         amount = f"{signed(100 * change.value, 1)} points"
+        line = f"{100 * GAP_CHANGE:.0f}-point"
         low, high = GAP_VERDICT.span(change)
         if low != high:
             verdict = (
                 f"Oxytocin changes their disagreement by {amount}: within the solver's error "
-                f"of the {100 * GAP_CHANGE:.0f}-point line between "
+                f"of the {line} line between "
                 f"{GAP_VERDICT.words[low]!r} and {GAP_VERDICT.words[high]!r}."
             )
         elif GAP_VERDICT.words[low] == "barely changes":
@@ -177,12 +239,38 @@ class FacesExplorer(Explorer):
                        f"{100 * GAP_CHANGE:.0f} points counts as barely).")
         else:
             verdict = f"Oxytocin {GAP_VERDICT.words[low]} their disagreement ({amount})."
+        mary_shift = results["mary_oxytocin"][at] - results["mary_placebo"][at]
         return (
-            f"A face forming a smile (intended {REPORTED_VALENCE:+.1f}), on oxytocin: Tom "
-            f"reads it as friendly "
-            f"{100 * tom:.0f} % of the time and Mary {100 * mary:.0f} %, a gap of "
-            f"{100 * gap_oxytocin:.0f} points (on placebo: {100 * gap_placebo:.0f}). "
+            f"A face forming a smile (intended {REPORTED_VALENCE:+.1f}), on oxytocin, by the "
+            f"{MAX_TIME:g} s deadline: Tom {outcomes('tom', 'oxytocin')}; Mary "
+            f"{outcomes('mary', 'oxytocin')} (on placebo: Mary "
+            f"{outcomes('mary', 'placebo')}). "
+            f"The gap in net warmth (friendly minus hostile, Tom minus Mary) is "
+            f"{100 * gap_oxytocin:.0f} points (on placebo: {100 * gap_placebo:.0f}; "
+            f"expectations alone would give {100 * (TOM_BIAS - MARY_BIAS):.0f}). "
             f"{verdict} "
-            f"Mean reading time on oxytocin: Tom {results['tom_time'][at]:.2f} s, "
-            f"Mary {results['mary_time'][at]:.2f} s."
+            f"Mean time of a decided reading on oxytocin: Tom {results['tom_time'][at]:.2f} s, "
+            f"Mary {results['mary_time'][at]:.2f} s. "
+            f"Both pulls are illustrative (nobody has measured oxytocin's effect on a drift "
+            f"or a bound): here they move Mary's share of friendly readings by "
+            f"{signed(100 * mary_shift, 0)} points."
         )
+
+
+def gap_verdicts(grid: Mapping[tuple[float, ...], Mapping[str, Any]]
+                 ) -> dict[tuple[float, ...], str]:
+    """The readout's verdict on the gap at every setting of ``grid`` (the explorer's
+    :meth:`~Explorer.grid_results`, keyed (threshold, onset, salience_gain, speedup)):
+    "narrows", "barely changes", "widens", or "at the line" when the change lies within
+    the solver's error of a line."""
+    verdicts = {}
+    for point, results in grid.items():
+        low, high = GAP_VERDICT.span(results["gap_change"])
+        verdicts[point] = GAP_VERDICT.words[low] if low == high else "at the line"
+    return verdicts
+
+
+def widening_needs(grid: Mapping[tuple[float, ...], Mapping[str, Any]]) -> float:
+    """The smallest speed-up at which the readout says oxytocin widens the gap anywhere
+    on ``grid`` (the explorers' settings are (threshold, onset, gain, speed-up))."""
+    return min(point[3] for point, word in gap_verdicts(grid).items() if word == "widens")

@@ -10,6 +10,11 @@ the same five readings, driven by the same noise, on oxytocin. Each stops at
 the bound it reaches. Only these five drawn readings are sampled: they are
 single readings, and showing single readings is their point.
 
+A reading still undecided at the model's 5 s deadline is neither friendly nor
+hostile; at this explorer's bound at most 0.3 % of readings are (a test checks
+it), so the two shares shown nearly add up to 1, and the readout names the
+undecided share whenever it reaches 1 %.
+
 The readout compares oxytocin with placebo from the solved model, so it has
 no sampling noise: how fast readings come, and how often they match the face
 (or, for a neutral face that nothing can match, how often the finished ones
@@ -314,8 +319,11 @@ class PathsExplorer(Explorer):
 
 
 def _summary(condition: str, summary: Mapping[str, Any]) -> str:
+    undecided = 1.0 - summary["friendly"] - summary["hostile"]
+    still = (f" ({100 * undecided:.0f} % are still undecided at the deadline)"
+             if undecided >= 0.01 else "")
     return (f"{condition}: {100 * summary['friendly']:.0f} % of readings are friendly and "
-            f"{100 * summary['hostile']:.0f} % hostile, after "
+            f"{100 * summary['hostile']:.0f} % hostile{still}, after "
             f"{summary['mean_time'].value:.2f} s on average; "
             f"{100 * summary['early']:.0f} % are made before the face has fully formed.")
 
