@@ -28,7 +28,9 @@ Numbers on the page
 -------------------
 
 :func:`pct`, :func:`num` and :func:`compact` write numbers as the book prints them, with a
-true minus sign (U+2212, which screen readers say as "minus"), never "−0.00":
+true minus sign (U+2212, which screen readers say as "minus"), never "−0.00". A number from a
+*sampled* model is written with :func:`sampled`, which adds its standard error and refuses an
+estimate that has none:
 
 >>> pct(0.437), num(-0.6), num(0.6, sign=True), num(-0.004, sign=True), compact(-2.5)
 ('44', '−0.60', '+0.60', '0.00', '−2.5')
@@ -45,6 +47,7 @@ results cache (:func:`widgets.explorers.framework.results_fingerprint`) follows 
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from .models.interpretation import SALIENCE_GAIN, SPEEDUP
@@ -69,6 +72,7 @@ __all__ = [
     "pct",
     "num",
     "compact",
+    "sampled",
 ]
 
 # -- Tom and Mary ----------------------------------------------------------------------
@@ -164,3 +168,29 @@ def compact(value: float, *, sign: bool = False) -> str:
     """``value`` as short as it goes (Python's general format) with a true minus sign:
     '3', '2.5', '−0.4'; with ``sign=True`` '+2.5' too."""
     return f"{value:{'+' if sign else ''}g}".replace("-", MINUS)
+
+
+def sampled(estimate, decimals: int = 2, *, sign: bool = False, scale: float = 1.0) -> str:
+    """A sampled estimate with its standard error, as the book prints it: '0.43 ± 0.02'.
+
+    ``estimate`` has ``value`` and ``se`` (an :class:`~widgets.explorers.framework.Estimate`);
+    both are multiplied by ``scale`` (100 for a share in percent). Raises ValueError when the
+    standard error is not a positive finite number, so that a sampled number cannot reach
+    the page without one (an exact number is written with :func:`num` instead).
+
+    >>> from types import SimpleNamespace as E
+    >>> sampled(E(value=0.4321, se=0.0123)), sampled(E(value=-0.2, se=0.01), sign=True)
+    ('0.43 ± 0.01', '−0.20 ± 0.01')
+    >>> sampled(E(value=0.2, se=0.0042))
+    '0.20 ± 0.004'
+    """
+    se = float(estimate.se)
+    if not (se > 0 and se < float("inf")):
+        raise ValueError(f"sampled: standard error = {se!r} must be a positive finite number; "
+                         f"write an exact value with num()")
+    value = num(scale * float(estimate.value), decimals, sign=sign)
+    error = scale * se
+    # An error that rounds to zero at the value's precision is shown to one significant
+    # figure ('0.20 ± 0.004'), never as '± 0.00'.
+    shown = decimals if round(error, decimals) > 0 else -int(math.floor(math.log10(error)))
+    return f"{value} ± {num(error, shown)}"

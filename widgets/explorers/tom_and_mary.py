@@ -249,7 +249,7 @@ class TomAndMaryExplorer(Explorer):
                       f"{self.readings} services whether it grew or shrank")
         sentences = [
             f"After {GREETINGS} greetings Tom's belief averages {tom:+.2f} and Mary's "
-            f"{mary:+.2f}: a gap of {gap:.2f}, {versus}.",
+            f"{mary:+.2f}: a gap of {gap:.2f} ({_gap_error(results)}), {versus}.",
             f"Verdicts on the church: Tom leaves {church_verdict(claims['tom_church'])}, "
             f"Mary {church_verdict(claims['mary_church'])}.",
             f"Tom answered {100 * results['tom_smiles']:.0f} % of greetings with a smile, "
@@ -305,6 +305,16 @@ def church_verdict(claim: tuple[Verdict, Estimate]) -> str:
     edge = verdict.thresholds[low]
     return (f"on the edge between {verdict.words[low]} and {verdict.words[high]} (mean "
             f"belief {signed(belief.value)}, within the noise of the {signed(edge, 1)} line)")
+
+
+def _gap_error(results: Mapping[str, Any]) -> str:
+    """The gap's sampling error in words: none without feedback (the same faces, so the
+    same gap in every service), else give or take its standard error, to one significant
+    figure when it is under 0.005."""
+    if results["feedback"] == 0:
+        return "exactly, in every service: they learn from the same faces"
+    se = results["gap"].se
+    return f"give or take {se:.2f}" if se >= 0.005 else f"give or take {se:.1g}"
 
 
 def idle_controls(values: Mapping[str, float]) -> list[str]:
