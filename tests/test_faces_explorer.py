@@ -72,3 +72,20 @@ def test_each_pull_alone_moves_the_gap_one_way_over_the_grid():
     assert {w for (_, _, g, _), w in verdicts.items() if g == 0} <= {"widens",
                                                                     "barely changes"}
     assert module.widening_needs(FacesExplorer().grid_results()) > 0
+
+
+@pytest.mark.parametrize("valence", [0.25, 0.5, 1.0])
+def test_for_a_formed_face_the_gap_has_its_closed_form_below_the_ceiling(valence):
+    # Net warmth at start b with scaled push mu = g·v·a/σ², no deadline: the gap between
+    # +b and −b is 2 sinh(b·u)/sinh(u) with u = 2·mu, never more than 2b.
+    import math
+
+    gaps = []
+    for bias in (TOM_BIAS, MARY_BIAS):
+        solved = solve_expression(Perceiver(bias=bias), Expression(valence, onset=0.0),
+                                  max_time=60.0)
+        gaps.append(solved.p_friendly - solved.p_hostile)
+    u = 2 * valence
+    closed = 2 * math.sinh(TOM_BIAS * u) / math.sinh(u)
+    assert gaps[0] - gaps[1] == pytest.approx(closed, abs=1e-6)
+    assert closed < TOM_BIAS - MARY_BIAS

@@ -15,9 +15,12 @@ and the gap between Tom and Mary is a gap in *net warmth*, the share read
 friendly minus the share read hostile (friendly +1, hostile −1, undecided 0:
 the mean answer, scored as the church model scores it). An undecided reading
 counts as neither friendly nor hostile, so a slow reader is not counted as a
-hostile one, and the gap can never exceed its ceiling, the difference between
-the two expectations (0.8, or 80 points, for bias ±0.4), which it reaches only
-if expectations decide every reading.
+hostile one. For expectations symmetric about neutral, as Tom's and Mary's
+are, the gap has a ceiling, the difference between the two expectations (0.8,
+or 80 points, for bias ±0.4), which it reaches only if expectations decide
+every reading (for a formed face without a deadline the gap is
+2 sinh(bu)/sinh(u) ≤ 2b with u = 2gva/σ²; lopsided expectations have
+no such ceiling).
 
 Every number is solved from the model's Fokker–Planck equation
 (:func:`widgets.models.solve_expressions`), not sampled, so the curves and the
