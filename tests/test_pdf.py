@@ -80,10 +80,32 @@ def reader(pdf):
     return PdfReader(io.BytesIO(pdf.read_bytes()))
 
 
+#: The running header and the page number the script prints on every page, as the text
+#: extraction reads them (normalised): "<title>print edition", then "<page> / <pages>".
+RUNNING = re.compile(r"printedition\d+/\d+$")
+
+
+def without_running_text(text: str, title: str) -> str:
+    """A page's normalised text without its running header and page number, so that a
+    sentence that runs on to the next page reads as one sentence."""
+    stripped = RUNNING.sub("", text)
+    if stripped != text and stripped.endswith(normalise(title)):
+        stripped = stripped[: -len(normalise(title))]
+    return stripped
+
+
 @pytest.fixture(scope="module")
 def texts(reader) -> list[str]:
-    """Each page's text, normalised."""
-    return [normalise(page.extract_text() or "") for page in reader.pages]
+    """Each page's text, normalised, without the running header and page number."""
+    title = build_pdf.read_title(ROOT)
+    return [without_running_text(normalise(page.extract_text() or ""), title)
+            for page in reader.pages]
+
+
+def test_the_running_text_is_removed_from_a_page():
+    page = normalise("A sentence that runs on The Two Faces of Oxytocin print edition\n158 / 204")
+    assert without_running_text(page, "The Two Faces of Oxytocin") == "Asentencethatrunson"
+    assert without_running_text("Nothingtoremove", "A title") == "Nothingtoremove"
 
 
 def destination(reader, anchor: str) -> int:
