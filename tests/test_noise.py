@@ -120,6 +120,9 @@ class UnderSampledTomAndMary(TomAndMaryExplorer):
                 for key, (verdict, estimate) in super().claims(values, results).items()}
 
 
+# The church model's runs at 16 settings and 4x the runs for the reference (about 10 s):
+# the full suite only, like the church explorer's whole grid (tests/test_explorers.py).
+@pytest.mark.slow
 def test_the_check_catches_an_explorer_that_ignores_its_noise():
     # An explorer that picks its word wherever a 40-run estimate crosses a
     # threshold, noise or not, and claims no error at all.
@@ -177,6 +180,7 @@ def test_a_verdict_names_a_word_only_beyond_its_margin():
         Estimate(float("nan"), 0.1)
 
 
+@pytest.mark.slow  # walks the church explorer's grid until every verdict is found
 def test_each_church_verdict_appears_somewhere_on_the_grid():
     """Welcoming, undecided, unwelcoming, and on the edge between two of them."""
     from widgets.explorers.tom_and_mary import CHURCH_VERDICT
