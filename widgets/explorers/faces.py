@@ -92,6 +92,17 @@ def _curves(threshold: float, onset: float, oxytocin: float, salience_gain: floa
     return solved.p_friendly, solved.p_hostile, solved.mean_time
 
 
+def _people_lines(measure: str) -> tuple[Line, ...]:
+    """Tom's and Mary's lines for one measure (result keys ``tom_<measure>placebo`` …):
+    green for Tom, vermillion for Mary, placebo dashed, oxytocin solid with dots."""
+    return tuple(
+        Line("valence", f"{who.lower()}_{measure}{drug}", f"{who}, {drug}", OKABE_ITO[colour],
+             dashed=drug == "placebo", markers=drug == "oxytocin")
+        for who, colour in (("Tom", "green"), ("Mary", "vermillion"))
+        for drug in ("placebo", "oxytocin")
+    )
+
+
 class FacesExplorer(Explorer):
     """Psychometric curves from the drift-diffusion reading model."""
 
@@ -117,16 +128,7 @@ class FacesExplorer(Explorer):
             y_label="read as friendly (share)",
             x_range=(-1, 1),
             y_range=(0, 1),
-            lines=(
-                Line("valence", "tom_placebo", "Tom, placebo", OKABE_ITO["green"],
-                     dashed=True),
-                Line("valence", "tom_oxytocin", "Tom, oxytocin", OKABE_ITO["green"],
-                     markers=True),
-                Line("valence", "mary_placebo", "Mary, placebo", OKABE_ITO["vermillion"],
-                     dashed=True),
-                Line("valence", "mary_oxytocin", "Mary, oxytocin", OKABE_ITO["vermillion"],
-                     markers=True),
-            ),
+            lines=_people_lines(""),
             references=((0.5, "chance"),),
             description=(
                 "For each intended expression from hostile (−1) to friendly (+1), the share of "
@@ -142,16 +144,7 @@ class FacesExplorer(Explorer):
             y_label="undecided (share)",
             x_range=(-1, 1),
             y_range=(0, 0.6),
-            lines=(
-                Line("valence", "tom_undecided_placebo", "Tom, placebo", OKABE_ITO["green"],
-                     dashed=True),
-                Line("valence", "tom_undecided_oxytocin", "Tom, oxytocin", OKABE_ITO["green"],
-                     markers=True),
-                Line("valence", "mary_undecided_placebo", "Mary, placebo",
-                     OKABE_ITO["vermillion"], dashed=True),
-                Line("valence", "mary_undecided_oxytocin", "Mary, oxytocin",
-                     OKABE_ITO["vermillion"], markers=True),
-            ),
+            lines=_people_lines("undecided_"),
             description=(
                 "For each intended expression from hostile (−1) to friendly (+1), the share of "
                 f"readings that reach neither answer by the {MAX_TIME:g}-second deadline, for "
