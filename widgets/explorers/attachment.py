@@ -79,11 +79,6 @@ def _outcomes(bias: float, threshold: float, oxytocin: float, salience_gain: flo
     return solved.p_friendly, solved.p_undecided
 
 
-def _friendly(bias: float, threshold: float, oxytocin: float, salience_gain: float,
-              speedup: float) -> np.ndarray:
-    """The solved share of friendly readings at every valence of :data:`VALENCES`."""
-    return _outcomes(bias, threshold, oxytocin, salience_gain, speedup)[0]
-
 
 def _where(anxiety: float, avoidance: float) -> str:
     """Where the point lies among the quadrants' names (labels, not types)."""

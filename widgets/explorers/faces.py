@@ -64,8 +64,6 @@ SOLVER_ERROR = 8e-4
 #: What the readout calls a change in the gap (net warmth, 0.06 = 6 points: three
 #: readings in a hundred moving from one answer to the other).
 GAP_CHANGE = 0.06
-#: The model's reading deadline [s], after which a reading is undecided.
-DEADLINE = MAX_TIME
 GAP_VERDICT = Verdict(
     thresholds=(-GAP_CHANGE, GAP_CHANGE),
     words=("narrows", "barely changes", "widens"),
