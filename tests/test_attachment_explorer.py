@@ -173,3 +173,75 @@ def test_undecided_readings_are_named_when_they_reach_one_percent():
     placebo_undecided, _ = explorer.results["smile_undecided"]
     assert placebo_undecided >= 0.01
     assert "still undecided at the deadline" in explorer.readout()
+
+
+# -- The sweep of oxytocin's two pulls (the chapter's map) -------------------------------
+
+@pytest.fixture(scope="module")
+def smile_map():
+    return module.pulls_map()
+
+
+def test_the_map_at_the_named_settings_is_what_the_explorer_says(explorer, smile_map):
+    """The sweep and the explorer solve the same model: at each named setting the map's
+    change at every point of the plane is the explorer's smile change there."""
+    for index, (_, base_gain, speedup) in enumerate(REGIMES):
+        plane = smile_map.at(base_gain, speedup)
+        for i, anxiety in enumerate(smile_map.anxieties):
+            for j, avoidance in enumerate(smile_map.avoidances):
+                results = explorer.compute(anxiety=float(anxiety), avoidance=float(avoidance),
+                                           regime=float(index))
+                assert plane[i, j] == pytest.approx(results["smile_change"].value, abs=1e-12)
+
+
+def test_without_either_pull_oxytocin_changes_nothing_anywhere(smile_map):
+    assert np.abs(smile_map.at(0.0, 0.0)).max() < module.SHARE_ERROR / 10
+    assert not smile_map.rises_somewhere[0, 0] and not smile_map.falls_somewhere[0, 0]
+
+
+def test_each_pull_alone_moves_every_perceiver_its_own_way(smile_map):
+    # The gain alone steepens every curve away from the expectation (a smile reads
+    # friendlier everywhere); a speed-up alone flattens it (less friendly everywhere).
+    gain_only = smile_map.changes[1:, 0]
+    speed_only = smile_map.changes[0, 1:]
+    assert (gain_only > module.SHARE_ERROR).all()
+    assert (speed_only < -module.SHARE_ERROR).all()
+    assert not smile_map.turns[:, 0].any() and not smile_map.turns[0, :].any()
+
+
+def test_turns_means_a_rise_and_a_fall_each_beyond_the_solvers_error():
+    changes = np.zeros((1, 3, 2, 2))
+    changes[0, 0] = [[3e-4, 0.0], [-3e-4, 0.0]]   # rises at one point, falls at another
+    changes[0, 1] = [[3e-4, 1e-4], [-1e-4, 0.0]]  # the fall is within the error
+    changes[0, 2] = [[-3e-4, -1e-3], [0.0, 0.0]]  # falls only
+    sweep = module.PullsMap(np.zeros(1), np.arange(3.0), np.arange(2.0), np.arange(2.0),
+                            changes)
+    assert sweep.turns.tolist() == [[True, False, False]]
+    assert sweep.rises_somewhere.tolist() == [[True, True, False]]
+    assert sweep.falls_somewhere.tolist() == [[True, False, True]]
+
+
+def test_the_sweep_stays_within_the_reading_models_limits():
+    # The largest base gain times the largest salience weight on the plane must be an
+    # allowed gain (the reading model refuses gains above 2).
+    weights = [mapping.attachment_profile(a, v).social_salience
+               for a in (-1.0, 1.0) for v in (-1.0, 1.0)]
+    assert module.MAP_BASE_GAINS.max() * max(weights) <= 2.0
+    assert module.MAP_SPEEDUPS.max() == max(speedup for _, _, speedup in REGIMES)
+
+
+def test_where_the_direction_turns_it_turns_by_a_few_points_only(smile_map):
+    """The gallery, the instructors' rubric and the chapter's summary repeat that the
+    direction turns only where the pulls nearly cancel, "by a few points". Check it here
+    too, so that a model change that breaks it fails a test and not only the build."""
+    named = [(base_gain, speedup) for _, base_gain, speedup in REGIMES]
+    for base_gain, speedup in named:
+        plane = smile_map.at(base_gain, speedup)
+        assert (plane > module.SHARE_ERROR).all() or (plane < -module.SHARE_ERROR).all()
+    assert smile_map.turns.any()
+    assert 0 < smile_map.turn_size.max() < 0.05
+    # turn_size is the lesser side: at a pair that turns, some point rises and some point
+    # falls by at least that much.
+    i, j = np.unravel_index(np.argmax(smile_map.turn_size), smile_map.turn_size.shape)
+    size = smile_map.turn_size[i, j]
+    assert smile_map.changes[i, j].max() >= size and -smile_map.changes[i, j].min() >= size

@@ -30,6 +30,7 @@ depend on the regime, are solved once and cached.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -294,3 +295,79 @@ def direction_counts(explorer_class: type[AttachmentExplorer] = AttachmentExplor
                     word = CHANGE_VERDICT.words[low] if low == high else AT_ZERO
                     counts[name][face][word] += 1
     return counts
+
+
+#: The pairs of pulls that :func:`pulls_map` sweeps. Base salience gains run to 1.1,
+#: the largest that keeps the most vigilant corner's gain (weight 1.8 × base) within
+#: the reading model's limit of 2; speed-ups run to the explorer's largest, 0.8.
+MAP_BASE_GAINS = np.round(np.arange(0.0, 1.1001, 0.1), 10)
+MAP_SPEEDUPS = np.round(np.arange(0.0, 0.8001, 0.1), 10)
+
+
+@dataclass(frozen=True)
+class PullsMap:
+    """Oxytocin's change to one face's friendly share, at every point of the plane,
+    for every pair of pulls: ``changes[gain, speedup, anxiety, avoidance]`` (a share,
+    oxytocin minus placebo; solved, so exact but for :data:`SHARE_ERROR`)."""
+
+    base_gains: np.ndarray
+    speedups: np.ndarray
+    anxieties: np.ndarray
+    avoidances: np.ndarray
+    changes: np.ndarray
+
+    @property
+    def rises_somewhere(self) -> np.ndarray:
+        """Per pair of pulls: some point of the plane rises by more than the solver's error."""
+        return (self.changes > SHARE_ERROR).any(axis=(2, 3))
+
+    @property
+    def falls_somewhere(self) -> np.ndarray:
+        """Per pair of pulls: some point of the plane falls by more than the solver's error."""
+        return (self.changes < -SHARE_ERROR).any(axis=(2, 3))
+
+    @property
+    def turns(self) -> np.ndarray:
+        """Per pair of pulls: the direction turns across the plane (both of the above)."""
+        return self.rises_somewhere & self.falls_somewhere
+
+    @property
+    def turn_size(self) -> np.ndarray:
+        """Per pair of pulls: how far the direction turns, as the lesser of the largest
+        rise and the largest fall on the plane (a share); 0 where it does not turn."""
+        rise = self.changes.max(axis=(2, 3))
+        fall = -self.changes.min(axis=(2, 3))
+        return np.where(self.turns, np.minimum(rise, fall), 0.0)
+
+    def at(self, base_gain: float, speedup: float) -> np.ndarray:
+        """The plane's changes at one pair of pulls: ``[anxiety, avoidance]``."""
+        i = int(np.flatnonzero(np.isclose(self.base_gains, base_gain))[0])
+        j = int(np.flatnonzero(np.isclose(self.speedups, speedup))[0])
+        return self.changes[i, j]
+
+
+def pulls_map(valence: float = SMILE, base_gains: np.ndarray = MAP_BASE_GAINS,
+              speedups: np.ndarray = MAP_SPEEDUPS) -> PullsMap:
+    """Sweep oxytocin's two pulls beyond the explorer's three named pairs.
+
+    For each pair (a base salience gain, scaled by each perceiver's weight as in
+    the explorer, and a speed-up), oxytocin's change to the share of friendly
+    readings of a forming face of intended ``valence``, at every point of the
+    explorer's plane. One vectorised solve; a few seconds.
+    """
+    anxieties, avoidances = (control.grid for control in AttachmentExplorer.controls[:2])
+    profiles = [[attachment_profile(float(a), float(v)) for v in avoidances]
+                for a in anxieties]
+    bias = np.array([[p.perceiver.bias for p in row] for row in profiles])
+    threshold = np.array([[p.perceiver.threshold for p in row] for row in profiles])
+    weight = np.array([[p.social_salience for p in row] for row in profiles])
+    gains = np.asarray(base_gains, dtype=float)[:, None, None, None] * weight
+    speeds = np.asarray(speedups, dtype=float)[None, :, None, None]
+    placebo = solve_expressions(valence=valence, onset=ONSET, bias=bias,
+                                threshold=threshold, oxytocin=0.0).p_friendly
+    dosed = solve_expressions(valence=valence, onset=ONSET, bias=bias, threshold=threshold,
+                              oxytocin=OXYTOCIN, salience_gain=gains,
+                              speedup=speeds).p_friendly
+    return PullsMap(np.asarray(base_gains, dtype=float), np.asarray(speedups, dtype=float),
+                    np.asarray(anxieties, dtype=float), np.asarray(avoidances, dtype=float),
+                    dosed - placebo)
