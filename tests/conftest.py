@@ -131,6 +131,22 @@ def site(book_build) -> Path:
     return book_build.html
 
 
+@pytest.fixture(scope="session")
+def explorer_results(site) -> Path:
+    """The build's explorer results cache: every explorer's whole grid, computed once by the
+    build, from scratch (the build's output folder starts empty), in the build's kernels.
+
+    Kernel runs of the chapters (the Binder path, the student notebooks) and the tests of an
+    explorer's whole grid read it, as a second page of the build does, instead of computing
+    each grid again: the cold computation in a kernel is the build's, and the tests compare a
+    sample of the stored results with the model run afresh
+    (``test_explorers.test_static_lookup_gives_what_the_model_gives``)."""
+    folder = site.parent / "explorer-cache"
+    if not any(folder.glob("*.pickle")):
+        pytest.fail(f"the build left no explorer results in {folder}")
+    return folder
+
+
 #: Requests the local server could not answer during the session (see serve_directory).
 _SERVER_FAILURES: list[str] = []
 

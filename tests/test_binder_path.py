@@ -11,12 +11,15 @@ static-build variable), so their explorers must come up as live widgets.
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.request
 
 import nbformat
 import pytest
 import yaml
+
+from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
 
 from .conftest import ROOT
 
@@ -75,16 +78,23 @@ def test_the_toc_has_chapters_to_check():
 
 
 @pytest.fixture(scope="module")
-def runs(jupyter_server, notebooks_runner):
+def runs(jupyter_server, notebooks_runner, explorer_results):
     """Every chapter fetched through the contents API as a notebook, then all run, one kernel
-    per core at a time: chapter -> (the fetched model, the executed notebook, the error)."""
+    per core at a time: chapter -> (the fetched model, the executed notebook, the error).
+
+    The kernels read the explorers' whole grids from the build's results cache (as a second
+    page of the build does) rather than compute each again; what this path checks is the
+    contents API, jupytext's conversion and the live widgets, not the grids."""
     base, token = jupyter_server
     models = {chapter: get_json(f"{base}/api/contents/{chapter}?type=notebook&content=1",
                                 token) for chapter in chapters_in_toc()}
     notebooks = {chapter: nbformat.from_dict(model["content"])
                  for chapter, model in models.items() if model.get("type") == "notebook"}
     options = {"timeout": 600, "resources": {"metadata": {"path": str(ROOT / "chapters")}}}
-    errors = notebooks_runner((notebook, options, None) for notebook in notebooks.values())
+    environment = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
+    environment[CACHE_VARIABLE] = str(explorer_results)
+    errors = notebooks_runner((notebook, options, environment)
+                              for notebook in notebooks.values())
     outcome = dict(zip(notebooks, errors, strict=True))
     return {chapter: (model, notebooks.get(chapter), outcome.get(chapter))
             for chapter, model in models.items()}

@@ -292,9 +292,11 @@ def test_a_chapter_becomes_a_plain_notebook_without_solutions(chapter, converted
 
 
 @pytest.fixture(scope="module")
-def student_runs(converted, notebooks_runner, tmp_path_factory):
+def student_runs(converted, notebooks_runner, tmp_path_factory, explorer_results):
     """Every student notebook run as a student would: live mode, each in a folder of its
-    own, nothing cached yet (one kernel per core at a time): chapter -> (notebook, error)."""
+    own (one kernel per core at a time): chapter -> (notebook, error). The explorers' whole
+    grids are read from the build's results cache, which the build computed from scratch in
+    its own kernels, rather than computed again here."""
     environment = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
     jobs, notebooks = [], {}
     for chapter in CHAPTERS:
@@ -302,7 +304,7 @@ def student_runs(converted, notebooks_runner, tmp_path_factory):
         notebooks[chapter] = nbformat.from_dict(converted[chapter])
         jobs.append((notebooks[chapter], {"timeout": 600,
                                           "resources": {"metadata": {"path": str(folder)}}},
-                     {**environment, CACHE_VARIABLE: str(folder / "explorer-cache")}))
+                     {**environment, CACHE_VARIABLE: str(explorer_results)}))
     return dict(zip(CHAPTERS, zip(notebooks.values(), notebooks_runner(jobs), strict=True),
                     strict=True))
 
