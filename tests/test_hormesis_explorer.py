@@ -156,3 +156,15 @@ def test_the_live_mode_reads_out_a_dose_between_the_static_steps():
     explorer = HormesisExplorer()
     explorer.set(dose=2.25)
     assert "At dose 2.25 " in explorer.readout()
+
+
+def test_the_readout_says_no_hormesis_only_when_there_is_none():
+    """Any f > 0 gives a bump (the slope at dose 0 is f); at the smallest f and b it is too
+    small to see on the chart, and the readout says it is there rather than deny it."""
+    for f, b in itertools.product(grid("hormesis"), grid("slope")):
+        explorer = HormesisExplorer(hormesis=f, slope=b)
+        words = explorer.readout()
+        assert ("no hormesis" in words) == (f == 0), (f, b)
+        if 0 < explorer.results["peak_stimulation"] < 0.5:
+            assert "too small to see" in words
+    assert "too small to see" in HormesisExplorer(hormesis=10, slope=1.5).readout()

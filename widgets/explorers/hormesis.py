@@ -112,8 +112,14 @@ class HormesisExplorer(Explorer):
         self, values: Mapping[str, float], results: Mapping[str, Any]
     ) -> tuple[str, str, str]:
         stimulation = results["peak_stimulation"]
-        if stimulation < 0.5:
+        if stimulation == 0:
             shape = "Left: no hormesis; the response only falls as the dose grows."
+        elif stimulation < 0.5:
+            # A bump too small to see at the chart's resolution: say it is there.
+            shape = (
+                f"Left: the response rises only {stimulation:.1f} % above control, by dose "
+                f"{results['peak_dose']:.1f}, then falls: a bump too small to see here."
+            )
         else:
             shape = (
                 f"Left: the response peaks {stimulation:.0f} % above control at dose "
