@@ -307,7 +307,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
     # The fast tests first (in their order), then the slow ones: the book builds in the
     # background meanwhile (pytest_collection_finish), and a broken model fails in a minute.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+    # Among the slow ones, whole modules that never need the book's build come first, so
+    # they use the core the build leaves free while it finishes; a module is kept together so
+    # that its fixtures are set up once.
+    needs_build = {item.module.__name__ for item in items
+                   if is_slow(item) and ("book_build" in getattr(item, "fixturenames", ())
+                                         or item.get_closest_marker("build"))}
+
+    def order(item):
+        slow = item.get_closest_marker("slow") is not None
+        return (slow, slow and item.module.__name__ in needs_build)
+
+    items.sort(key=order)
 
 
 def forbidden_start(args) -> str | None:

@@ -33,7 +33,8 @@ matplotlib.use("Agg")
 LONG_GRIDS = {"tom-and-mary", "reading-faces", "forming-face"}
 
 WHOLE_GRIDS = [pytest.param(cls, id=cls.__name__,
-                            marks=[pytest.mark.slow] if cls.name in LONG_GRIDS else [])
+                            marks=[pytest.mark.slow, pytest.mark.build]
+                            if cls.name in LONG_GRIDS else [])
                for cls in ALL_EXPLORERS]
 
 
