@@ -59,7 +59,7 @@ def test_a_slow_reader_is_not_counted_as_a_hostile_one():
 
 def test_the_readout_calls_the_pulls_illustrative():
     readout = FacesExplorer().readout()
-    assert "illustrative" in readout and "nobody has measured" in readout
+    assert "illustrative" in readout and "we found no study that measured" in readout
     assert all("no study has measured it" in c.help
                for c in FacesExplorer.controls if c.name in ("salience_gain", "speedup"))
 

@@ -10,8 +10,8 @@ face's intended expression) on placebo and on oxytocin; the right panel shows
 the three parameters the point sets, along the anxiety axis at the chosen
 avoidance.
 
-Oxytocin pulls two ways in the reading model, and nobody has measured either
-pull, so a third control offers the same three named regimes as the Tom and
+Oxytocin pulls two ways in the reading model, and we found no study that measured
+either pull, so a third control offers the same three named regimes as the Tom and
 Mary explorer: the salience gain alone, the model's default pair, or the
 speed-up alone. The salience gain is scaled by the perceiver's weight (that is
 what the weight is for); the base gain of "salience wins" is 1.0, not the Tom

@@ -245,8 +245,8 @@ class FacesExplorer(Explorer):
             f"{verdict} "
             f"Mean time of a decided reading on oxytocin: Tom {results['tom_time'][at]:.2f} s, "
             f"Mary {results['mary_time'][at]:.2f} s. "
-            f"Both pulls are illustrative (nobody has measured oxytocin's effect on a drift "
-            f"or a bound): here they move Mary's share of friendly readings by "
+            f"Both pulls are illustrative (we found no study that measured oxytocin's effect "
+            f"on a drift or a bound): here they move Mary's share of friendly readings by "
             f"{signed(100 * mary_shift, 0)} points."
         )
 

@@ -13,8 +13,8 @@ the explorer runs each φ once (:func:`feedback_weight`) and a test checks that
 runs at the literal (m, w) agree.
 
 Oxytocin pulls two ways in the reading model (a salience gain that makes faces
-clearer, a speed-up that lets expectations decide), and nobody has measured
-either, so the explorer offers three named regimes rather than one tuned pair.
+clearer, a speed-up that lets expectations decide), and we found no study that
+measured either, so the explorer offers three named regimes rather than one tuned pair.
 The readout compares the gap with its start, with placebo and with no feedback
 (no mimicry and beliefs from faces alone), each only as far as the sampling
 noise of the simulated services allows, and says when a control has no effect

@@ -64,7 +64,7 @@ permanent one.
 
 Defaults: mimicry 0.5 (the strength is unknown, dimberg2000unconscious shows
 only that it exists; the chapter sweeps it), belief from reading 0 (the
-belief follows the faces seen; nobody has measured the weight, and the
+belief follows the faces seen; we found no study that measured the weight, and the
 chapter sweeps it too), learning rate 0.1 (each greeting
 moves the belief a tenth of the way: roughly the last ten greetings count),
 a mildly friendly congregation (mean 0.2, spread 0.3), faces that take half a
