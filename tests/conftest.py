@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from booktools.browser import CHROMIUM_FLAGS, find_chromium, serve_directory
-from widgets.explorers.framework import STATIC_BUILD_VARIABLE
+from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -145,6 +145,15 @@ def explorer_results(site) -> Path:
     if not any(folder.glob("*.pickle")):
         pytest.fail(f"the build left no explorer results in {folder}")
     return folder
+
+
+@pytest.fixture(scope="session")
+def live_kernel_environment(explorer_results) -> dict[str, str]:
+    """A kernel's whole environment for running chapters as a reader's Jupyter does (live
+    mode: no static-build variable), reading the explorers' grids from the build's results."""
+    environment = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
+    environment[CACHE_VARIABLE] = str(explorer_results)
+    return environment
 
 
 #: Requests the local server could not answer during the session (see serve_directory).

@@ -11,15 +11,12 @@ static-build variable), so their explorers must come up as live widgets.
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.request
 
 import nbformat
 import pytest
 import yaml
-
-from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
 
 from .conftest import ROOT
 
@@ -78,7 +75,7 @@ def test_the_toc_has_chapters_to_check():
 
 
 @pytest.fixture(scope="module")
-def runs(jupyter_server, notebooks_runner, explorer_results):
+def runs(jupyter_server, notebooks_runner, live_kernel_environment):
     """Every chapter fetched through the contents API as a notebook, then all run, one kernel
     per core at a time: chapter -> (the fetched model, the executed notebook, the error).
 
@@ -91,9 +88,7 @@ def runs(jupyter_server, notebooks_runner, explorer_results):
     notebooks = {chapter: nbformat.from_dict(model["content"])
                  for chapter, model in models.items() if model.get("type") == "notebook"}
     options = {"timeout": 600, "resources": {"metadata": {"path": str(ROOT / "chapters")}}}
-    environment = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
-    environment[CACHE_VARIABLE] = str(explorer_results)
-    errors = notebooks_runner((notebook, options, environment)
+    errors = notebooks_runner((notebook, options, live_kernel_environment)
                               for notebook in notebooks.values())
     outcome = dict(zip(notebooks, errors, strict=True))
     return {chapter: (model, notebooks.get(chapter), outcome.get(chapter))

@@ -8,7 +8,6 @@ and the built site (served notebooks and sources, the links to them).
 from __future__ import annotations
 
 import html.parser
-import os
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -26,7 +25,6 @@ from booktools.student import (
     student_notebook,
     write_student_notebook,
 )
-from widgets.explorers.framework import CACHE_VARIABLE, STATIC_BUILD_VARIABLE
 
 from .conftest import ROOT
 
@@ -292,19 +290,18 @@ def test_a_chapter_becomes_a_plain_notebook_without_solutions(chapter, converted
 
 
 @pytest.fixture(scope="module")
-def student_runs(converted, notebooks_runner, tmp_path_factory, explorer_results):
+def student_runs(converted, notebooks_runner, tmp_path_factory, live_kernel_environment):
     """Every student notebook run as a student would: live mode, each in a folder of its
     own (one kernel per core at a time): chapter -> (notebook, error). The explorers' whole
     grids are read from the build's results cache, which the build computed from scratch in
     its own kernels, rather than computed again here."""
-    environment = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
     jobs, notebooks = [], {}
     for chapter in CHAPTERS:
         folder = tmp_path_factory.mktemp(f"student-{chapter.stem}")
         notebooks[chapter] = nbformat.from_dict(converted[chapter])
         jobs.append((notebooks[chapter], {"timeout": 600,
                                           "resources": {"metadata": {"path": str(folder)}}},
-                     {**environment, CACHE_VARIABLE: str(explorer_results)}))
+                     live_kernel_environment))
     return dict(zip(CHAPTERS, zip(notebooks.values(), notebooks_runner(jobs), strict=True),
                     strict=True))
 
