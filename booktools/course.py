@@ -20,6 +20,9 @@ is built, so its tables follow the chapters instead of copying them:
   restores it exactly, with no notice; :func:`readouts_dropdown` lists what the
   explorer says at each link (the answer keys).
 
+The chapters are read with :mod:`booktools.myst`, the parser MyST itself uses, so a
+heading, a directive or a role is found exactly where the website finds it.
+
 Importing this module imports neither the models nor ``yaml``: the explorers are
 imported by the functions that check links and read readouts, ``yaml`` (installed
 with Jupyter Book) by those that read YAML files.
@@ -32,10 +35,14 @@ import html
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+from booktools import myst
 
 __all__ = [
     "RATES",
@@ -105,66 +112,50 @@ def content_chapters(toc: Path = TOC, caption: str = "Chapters") -> list[Path]:
     raise CourseError(f"{toc}: no part captioned {caption!r} with chapters")
 
 
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-_OBJECTIVES_OPEN = re.compile(r"^(?P<fence>:{3,}|`{3,})\{admonition\}\s+Learning objectives\s*$")
-_ITEM = re.compile(r"^(?P<number>\d+)\.\s+(?P<text>\S.*)$")
-_OPTION = re.compile(r"^:[\w-]+:")
-
-
 def learning_objectives(text: str, source: str = "the chapter") -> tuple[str, ...]:
     """The numbered items of the ``Learning objectives`` admonition in MyST ``text``.
 
-    An item's continuation lines are joined to it with single spaces. Raises
-    :class:`CourseError`, naming ``source``, when there is no such block, when it
-    holds no numbered list, or when its items are not numbered 1, 2, 3, ...
+    An item's lines are joined with single spaces. Raises :class:`CourseError`, naming
+    ``source``, when there is no such block, when it holds no numbered list, or when its
+    items are not numbered 1, 2, 3, ...
     """
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if _OBJECTIVES_OPEN.match(line.strip())]
-    if not starts:
+    found = [d for d in myst.directives(text)
+             if d.name == "admonition" and d.argument == "Learning objectives"]
+    if not found:
         raise CourseError(
             f"{source}: no learning objectives (expected a ':::{{admonition}} Learning "
             "objectives' block with a numbered list)")
-    if len(starts) > 1:
-        raise CourseError(f"{source}: {len(starts)} learning-objectives blocks; expected one")
-    fence = _OBJECTIVES_OPEN.match(lines[starts[0]].strip())["fence"]
-    items: list[list[str]] = []
-    numbers: list[int] = []
-    closed = False
-    for line in lines[starts[0] + 1:]:
-        stripped = line.strip()
-        if stripped == fence:
-            closed = True
-            break
-        if re.match(rf"^{re.escape(fence)}[^{re.escape(fence[0])}]", stripped):
-            break  # another directive opens at the same level: this one was left open
-        if _OPTION.match(stripped):
-            continue
-        match = _ITEM.match(stripped)
-        if match and not line.startswith((" ", "\t")):
-            numbers.append(int(match["number"]))
-            items.append([match["text"]])
-        elif items and stripped and line.startswith((" ", "\t")):
-            items[-1].append(stripped)
-        elif items and stripped:
-            # Text after the list, not indented: the list has ended.
-            items.append([])
-    if not closed:
+    if len(found) > 1:
+        raise CourseError(f"{source}: {len(found)} learning-objectives blocks; expected one")
+    block = found[0]
+    # A block left open runs on to the next directive's closing fence, so that
+    # directive's opening, inside the block, is left open instead.
+    if not block.closed or not all(d.closed for d in myst.directives(block.body)):
         raise CourseError(f"{source}: the learning-objectives block is never closed")
-    objectives = tuple(" ".join(parts) for parts in items if parts)
-    if not objectives:
+    numbers: list[int] = []
+    items: list[list[str]] = []
+    in_list = False  # inside a numbered list at the block's top level
+    for token in myst.parse(block.body):
+        if token.level == 0 and token.type in {"ordered_list_open", "ordered_list_close"}:
+            in_list = token.nesting == 1
+        elif in_list and token.type == "list_item_open" and token.level == 1:
+            numbers.append(int(token.info))
+            items.append([])
+        elif in_list and token.type == "inline":
+            items[-1] += (line.strip() for line in token.content.splitlines())
+    if not items:
         raise CourseError(f"{source}: the learning-objectives block has no numbered list")
     if numbers != list(range(1, len(numbers) + 1)):
         raise CourseError(f"{source}: learning objectives numbered {numbers}, "
                           "expected 1, 2, 3, ...")
-    return objectives
+    return tuple(" ".join(lines) for lines in items)
 
 
 def _title(text: str, source: str) -> str:
-    body = _FRONT_MATTER.sub("", text, count=1)
-    for line in body.splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    raise CourseError(f"{source}: no '# ' title")
+    found = myst.title(text)
+    if found is None:
+        raise CourseError(f"{source}: no '# ' title")
+    return found
 
 
 def read_chapter(path: Path) -> Chapter:
@@ -196,8 +187,6 @@ class Counts:
         return self.coding_exercises + self.written_exercises
 
 
-_FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
-_COLON_OPEN = re.compile(r"^(?P<fence>:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
 _HIDDEN_TAGS = ("remove-cell", "remove-input", "hide-input", "hide-cell")
 _EXPLORER_SHOWN = re.compile(r"^\w+Explorer\(\)$")
 #: Self-check formats recognised: the book's own (``widgets.selfcheck``), a plain
@@ -206,23 +195,11 @@ _QUIZ_CALL = re.compile(r"\b(SelfCheck|display_quiz)\s*\(")
 _QUESTION = re.compile(r"\b(MultipleChoice|Numeric)\s*\(")
 _QUIZ_DIRECTIVE = re.compile(r"(?i)^(quiz|question|mcq|self-?check)")
 _QUIZ_TITLE = re.compile(r"(?i)^(self-?check|check yourself|quick check|quiz)\b")
-_ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<content>[^`]*)`")
-_INLINE_MATH = re.compile(r"\$[^$\n]+\$")
 _TAG = re.compile(r"<[^>\n]+>")
 _WORD = re.compile(r"[^\W_](?:[\w′’'.-]*[^\W_])?")
 
 
-@dataclass
-class _Block:
-    kind: str  # "code", "other-code", "directive"
-    name: str = ""
-    argument: str = ""
-    options: list[str] = field(default_factory=list)
-    body: list[str] = field(default_factory=list)
-
-
-def _role_text(match: re.Match) -> str:
-    name, content = match["name"], match["content"]
+def _role_text(name: str, content: str) -> str:
     if name.startswith("cite"):
         return "Author Year"  # "(Calabrese and Baldwin, 2002)": about two words read
     if name.startswith("glue"):
@@ -231,120 +208,60 @@ def _role_text(match: re.Match) -> str:
     return re.sub(r"\s*<[^>]*>$", "", content) or "X"
 
 
-def _prose_words(line: str) -> int:
-    line = re.sub(r"^\s*(?:\d+\.|[-*+])\s+", "", line)  # a list item's marker
-    line = _ROLE.sub(_role_text, line)
-    line = _INLINE_MATH.sub(" x ", line)
-    line = _TAG.sub(" ", line)
-    line = re.sub(r"\]\([^)]*\)", "]", line)  # Markdown link targets are not read
-    return len(_WORD.findall(line))
+def _reading(inline) -> str:
+    """The text a reader reads in an inline token (a paragraph, a heading, a list item)."""
+    parts = []
+    for part in inline.children:
+        if part.type == "myst_role":
+            parts.append(_role_text(part.meta["name"], part.content))
+        elif part.type in {"text", "code_inline", "image"}:
+            parts.append(part.content)
+        else:  # inline mathematics reads as one word; marks, tags and line breaks as none
+            parts.append(" x " if part.type == "math_inline" else " ")
+    return "".join(parts)
 
 
-def _split(text: str) -> tuple[list[str], list[_Block]]:
-    """Prose lines outside code and directives' option lines, and the fenced blocks."""
-    lines = _FRONT_MATTER.sub("", text, count=1).splitlines()
-    prose: list[str] = []
-    blocks: list[_Block] = []
-    i = 0
-    while i < len(lines):
-        stripped = lines[i].strip()
-        backtick = _FENCE_OPEN.match(stripped)
-        # A code block opens with a language or {code-cell}; a bare fence closes a
-        # directive written with backticks.
-        if backtick and backtick["info"] and (
-                not stripped.startswith("```{") or stripped.startswith("```{code-cell}")):
-            fence = backtick["fence"]
-            kind = "code" if backtick["info"].startswith("{code-cell}") else "other-code"
-            block = _Block(kind)
-            i += 1
-            in_yaml = kind == "code" and i < len(lines) and lines[i].strip() == "---"
-            if in_yaml:
-                i += 1
-                while i < len(lines) and lines[i].strip() != "---":
-                    block.options.append(lines[i].strip())
-                    i += 1
-                i += 1
-            while i < len(lines) and lines[i].strip() != fence:
-                if kind == "code" and _OPTION.match(lines[i].strip()) and not block.body:
-                    block.options.append(lines[i].strip())
-                else:
-                    block.body.append(lines[i])
-                i += 1
-            blocks.append(block)
-            i += 1
-            continue
-        directive = _COLON_OPEN.match(stripped) or (
-            stripped.startswith("```{") and _COLON_OPEN.match(":::" + stripped[3:]))
-        if directive:
-            blocks.append(_Block("directive", directive["name"], directive["argument"].strip()))
-            i += 1
-            while i < len(lines) and _OPTION.match(lines[i].strip()):
-                blocks[-1].options.append(lines[i].strip())
-                i += 1
-            continue
-        if stripped.startswith("$$"):
-            # A displayed equation: counted as one, not as words.
-            blocks.append(_Block("equation"))
-            if stripped != "$$" and stripped.endswith("$$") and len(stripped) > 4:
-                i += 1
-                continue
-            i += 1
-            while i < len(lines) and not lines[i].strip().endswith("$$"):
-                i += 1
-            i += 1
-            continue
-        if re.match(r"^\(\S+\)=$", stripped) or re.match(r"^\|?[\s:|-]+\|[\s:|-]*$", stripped):
-            i += 1  # a label line, or a table's rule
-            continue
-        if re.match(r"^:{3,}$|^`{3,}$", stripped):
-            i += 1  # a directive's closing fence
-            continue
-        prose.append(lines[i])
-        i += 1
-    return prose, blocks
-
-
-def _without_solutions(text: str) -> tuple[str, list[str]]:
-    """``text`` with every solution cut out, and the cut solutions (for classifying)."""
-    lines = text.splitlines()
-    kept: list[str] = []
-    solutions: list[str] = []
-    i = 0
-    while i < len(lines):
-        opening = _COLON_OPEN.match(lines[i].strip())
-        if opening and opening["name"] == "solution-start":
-            cut = []
-            i += 1
-            while i < len(lines):
-                closing = _COLON_OPEN.match(lines[i].strip())
-                if closing and closing["name"] == "solution-end":
-                    i += 1
-                    # The end directive's own closing fence.
-                    while i < len(lines) and not re.match(r"^:{3,}$", lines[i].strip()):
-                        i += 1
-                    break
-                cut.append(lines[i])
-                i += 1
-            solutions.append("\n".join(cut))
-            i += 1
-            continue
-        if opening and opening["name"] == "solution":
-            fence = opening["fence"]
-            cut = []
-            i += 1
-            while i < len(lines) and lines[i].strip() != fence:
-                cut.append(lines[i])
-                i += 1
-            solutions.append("\n".join(cut))
-            i += 1
-            continue
-        kept.append(lines[i])
-        i += 1
-    return "\n".join(kept), solutions
-
-
-def _tags(block: _Block) -> str:
-    return " ".join(option for option in block.options if "tags" in option)
+def _count(text: str, tally: Counter, solutions: list[bool]) -> None:
+    """Add what a student reads and does in MyST ``text`` to ``tally``, and to
+    ``solutions`` whether each solution runs code; a solution is not read as prose."""
+    in_solution = False  # between {solution-start} and {solution-end}
+    for token, directive in myst.blocks(text):
+        name = directive.name if directive else ""
+        if name == "solution-start":
+            in_solution = True
+            solutions.append(False)
+        elif name == "solution-end":
+            in_solution = False
+        elif in_solution:
+            solutions[-1] = solutions[-1] or name == "code-cell"
+        elif name == "solution":
+            solutions.append(any(d.name == "code-cell" for d in myst.directives(directive.body)))
+        elif name == "code-cell":
+            body = [line for line in directive.body.splitlines() if line.strip()]
+            if body and _EXPLORER_SHOWN.match(body[-1].strip()):
+                tally["explorers"] += 1
+            if any(_QUIZ_CALL.search(line) for line in body):
+                tally["self_checks"] += 1
+                tally["self_check_questions"] += max(
+                    1, sum(len(_QUESTION.findall(line)) for line in body))
+            tags = str(directive.options.get("tags", ""))
+            if not any(tag in tags for tag in _HIDDEN_TAGS):
+                tally["code_lines"] += len(body)
+        elif directive:
+            if name == "exercise":
+                tally["exercises"] += 1
+            elif _QUIZ_DIRECTIVE.match(name) or (
+                    name == "admonition" and _QUIZ_TITLE.match(directive.argument)):
+                tally["self_checks"] += 1
+                tally["self_check_questions"] += 1
+            if name not in myst.NOT_MARKDOWN:
+                _count(directive.body, tally, solutions)  # its body is read too
+        elif token.type in {"math_block", "math_block_label", "amsmath"}:
+            tally["equations"] += 1
+        elif token.type == "inline":
+            tally["prose_words"] += len(_WORD.findall(_reading(token)))
+        elif token.type == "html_block":
+            tally["prose_words"] += len(_WORD.findall(_TAG.sub(" ", token.content)))
 
 
 def count_activities(text: str) -> Counts:
@@ -366,35 +283,15 @@ def count_activities(text: str) -> Counts:
       check" or "Quiz"; its questions are the ``MultipleChoice(`` and
       ``Numeric(`` in the cell (one for any other kind).
     """
-    reading, solutions = _without_solutions(text)
-    prose, blocks = _split(reading)
-    code_lines = explorers = self_checks = questions = equations = 0
-    exercises = 0
-    for block in blocks:
-        if block.kind == "code":
-            body = [line for line in block.body if line.strip()]
-            if body and _EXPLORER_SHOWN.match(body[-1].strip()):
-                explorers += 1
-            if any(_QUIZ_CALL.search(line) for line in body):
-                self_checks += 1
-                questions += max(1, sum(len(_QUESTION.findall(line)) for line in body))
-            if not any(tag in _tags(block) for tag in _HIDDEN_TAGS):
-                code_lines += len(body)
-        elif block.kind == "equation":
-            equations += 1
-        elif block.kind == "directive":
-            if block.name == "exercise":
-                exercises += 1
-            elif _QUIZ_DIRECTIVE.match(block.name) or (
-                    block.name == "admonition" and _QUIZ_TITLE.match(block.argument)):
-                self_checks += 1
-                questions += 1
-    coding = sum("{code-cell}" in solution for solution in solutions)
-    coding = min(coding, exercises)
-    return Counts(prose_words=sum(_prose_words(line) for line in prose), equations=equations,
-                  code_lines=code_lines, coding_exercises=coding,
-                  written_exercises=exercises - coding, explorers=explorers,
-                  self_checks=self_checks, self_check_questions=questions)
+    tally: Counter = Counter()
+    solutions: list[bool] = []
+    _count(text, tally, solutions)
+    coding = min(sum(solutions), tally["exercises"])
+    return Counts(prose_words=tally["prose_words"], equations=tally["equations"],
+                  code_lines=tally["code_lines"], coding_exercises=coding,
+                  written_exercises=tally["exercises"] - coding, explorers=tally["explorers"],
+                  self_checks=tally["self_checks"],
+                  self_check_questions=tally["self_check_questions"])
 
 
 # --- From counts to minutes ---------------------------------------------------------------
@@ -728,14 +625,17 @@ INSTRUCTORS = ROOT / "chapters" / "instructors.md"
 
 def section_links(heading: str, path: Path = INSTRUCTORS) -> list[str]:
     """The explorer links in the ``## heading`` section of ``path``, in order."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    try:
-        start = lines.index(f"## {heading}")
-    except ValueError:
-        raise CourseError(f"{path}: no section '## {heading}'") from None
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-               len(lines))
-    return permalinks("\n".join(lines[start:end]))
+    text = Path(path).read_text(encoding="utf-8")
+    tokens = myst.parse(text)
+    # Where each heading of level 1 or 2 starts (a section ends at the next one), and its text.
+    starts = [(token.map[0], following.content) for token, following in pairwise(tokens)
+              if token.type == "heading_open" and token.tag in {"h1", "h2"}]
+    found = [k for k, (_, words) in enumerate(starts) if words == heading]
+    if not found:
+        raise CourseError(f"{path}: no section '## {heading}'")
+    lines = text.splitlines()
+    end = starts[found[0] + 1][0] if found[0] + 1 < len(starts) else len(lines)
+    return permalinks("\n".join(lines[starts[found[0]][0]:end]))
 
 
 PERMALINK = re.compile(r"""href=["'](?P<href>[^"'#]*\.html#[\w-]+\?[^"']*)["']""")

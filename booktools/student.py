@@ -37,7 +37,9 @@ What changes, and why:
   describes this notebook from outside ("the solutions are folded away below").
 
 Whatever cannot be converted is an error that names the chapter and the
-construct; :func:`myst_leftovers` checks that no MyST-only syntax is left.
+construct; :func:`myst_leftovers` checks that no MyST-only syntax is left. Both read
+the Markdown with :mod:`booktools.myst`, the parser MyST itself uses, so they find a
+directive, a role or a target exactly where the website does.
 """
 
 from __future__ import annotations
@@ -48,33 +50,23 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import jupytext
 import nbformat
-import yaml
+
+from booktools import myst
 
 # ---------------------------------------------------------------------------
 # Solutions
 # ---------------------------------------------------------------------------
 
-_SOLUTION = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>solution(?:-start|-end)?)\}")
-_EXERCISE_OR_SOLUTION = re.compile(r"^\s*(?::{3,}|`{3,})\{(?:exercise|solution[\w-]*)\}", re.M)
-
-
-def _skip_directive(lines: list[str], i: int, fence: str) -> int:
-    """Index just past the directive that opens at ``lines[i]``."""
-    i += 1
-    while i < len(lines) and lines[i].strip() != fence:
-        i += 1
-    return i + 1
-
-
 def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return a copy of ``notebook`` without its solutions; everything else is kept as it is.
 
     A solution can start or end in the middle of a Markdown cell and span code
-    cells (``{solution-start}`` ... ``{solution-end}``), so this walks lines, not cells.
+    cells (``{solution-start}`` ... ``{solution-end}``), so this cuts lines, not cells.
     """
     result = nbformat.v4.new_notebook(metadata=dict(notebook.metadata))
     inside = False
@@ -84,19 +76,16 @@ def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 result.cells.append(nbformat.v4.new_code_cell(cell.source,
                                                               metadata=dict(cell.metadata)))
             continue
-        lines, kept, i = cell.source.splitlines(), [], 0
-        while i < len(lines):
-            match = _SOLUTION.match(lines[i].strip())
-            if match and match["name"] == "solution-start" and not inside:
-                inside, i = True, _skip_directive(lines, i, match["fence"])
-            elif match and match["name"] == "solution-end" and inside:
-                inside, i = False, _skip_directive(lines, i, match["fence"])
-            elif match and match["name"] == "solution" and not inside:
-                i = _skip_directive(lines, i, match["fence"])
-            else:
+        lines, kept, start = cell.source.splitlines(), [], 0
+        for token, directive in myst.blocks(cell.source):
+            name = directive.name if directive and token.level == 0 else ""
+            if name in {"solution", "solution-start"} and not inside or (
+                    name == "solution-end" and inside):
                 if not inside:
-                    kept.append(lines[i])
-                i += 1
+                    kept += lines[start:directive.lines[0]]
+                inside, start = name == "solution-start", directive.lines[1]
+        if not inside:
+            kept += lines[start:]
         text = "\n".join(kept).strip()
         if text:
             result.cells.append(nbformat.v4.new_markdown_cell(text))
@@ -106,62 +95,45 @@ def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def has_exercises(source: str) -> bool:
     """Whether a chapter's MyST text has exercises or solutions (so it gets a student version)."""
-    return _EXERCISE_OR_SOLUTION.search(source) is not None
+    return any(d.name == "exercise" or d.name.startswith("solution")
+               for d in myst.directives(source))
 
 
 # ---------------------------------------------------------------------------
 # What must not be left: MyST-only syntax
 # ---------------------------------------------------------------------------
 
-#: Constructs that plain Jupyter shows as raw text. Each is looked for outside
-#: code blocks; the inline ones (roles, substitutions) outside inline code too,
-#: since code shows its text literally.
+#: Constructs that plain Jupyter shows as raw text, each told by the token that MyST's
+#: parser makes of it, so that nothing in code counts (code shows its text as it is).
 MYST_ONLY = {
-    "role": re.compile(r"\{[A-Za-z][\w:+.-]*\}`"),
-    "substitution": re.compile(r"\{\{[^{}\n]*\}\}"),
-    "directive": re.compile(r"^[ \t]*(?::{3,}|`{3,}|~{3,})[ \t]*\{[^}\n]*\}", re.M),
-    "colon fence": re.compile(r"^[ \t]*:{3,}", re.M),
-    "directive option": re.compile(r"^[ \t]*:[A-Za-z][\w-]*:(?:[ \t]|$)", re.M),
-    "target": re.compile(r"^[ \t]*\([^()\s]+\)=[ \t]*$", re.M),
-    "comment": re.compile(r"^[ \t]*%", re.M),
-    "equation label": re.compile(r"^[ \t]*\$\$[ \t]*\([^()\s]+\)[ \t]*$", re.M),
-    "cell break": re.compile(r"^\+\+\+", re.M),
+    "role": lambda token: token.type == "myst_role",
+    "substitution": lambda token: token.type.startswith("substitution"),
+    "directive": lambda token: (token.type in {"fence", "colon_fence"}
+                                and token.info.strip().startswith("{")),
+    "colon fence": lambda token: token.type == "colon_fence",
+    "directive option": lambda token: token.type == "inline" and re.search(
+        r"^[ \t]*:[A-Za-z][\w-]*:(?:[ \t]|$)", token.content, re.M) is not None,
+    "target": lambda token: token.type == "myst_target",
+    "comment": lambda token: token.type == "myst_line_comment",
+    "equation label": lambda token: token.type == "math_block_label",
+    "cell break": lambda token: token.type == "myst_block_break",
 }
-_INLINE = {"role", "substitution"}
-_CODE_SPAN = re.compile(  # not a role's text (after "}"), never across a fence line
-    r"(?<![`}])(`+)(?!`)(?:(?!\n[ \t]*```).)+?(?<!`)\1(?!`)", re.S)
-
-
-def _without_code_blocks(markdown: str) -> str:
-    """``markdown`` without its literal code blocks (a directive's fences are kept)."""
-    kept, open_directives, lines, i = [], [], markdown.splitlines(), 0
-    while i < len(lines):
-        fence = re.match(r"^[ \t]*(`{3,}|~{3,})[ \t]*(.*)$", lines[i])
-        if fence and fence[2].startswith("{"):
-            open_directives.append(fence[1])
-        elif fence and open_directives and not fence[2] and _closes(lines[i], open_directives[-1]):
-            open_directives.pop()
-        elif fence:  # a literal block: skip it, up to its closing fence
-            i += 1
-            while i < len(lines) and not _closes(lines[i], fence[1]):
-                i += 1
-            i += 1
-            continue
-        kept.append(lines[i])
-        i += 1
-    return "\n".join(kept)
 
 
 def myst_leftovers(markdown: str) -> list[str]:
-    """The MyST-only constructs left in ``markdown``, as "kind: line" strings (empty if none)."""
-    blocks_removed = _without_code_blocks(markdown)
-    code_removed = _CODE_SPAN.sub("", blocks_removed)
+    """The MyST-only constructs left in ``markdown``, as "kind: where" strings (empty if
+    none). What a leftover directive holds is looked at too: Jupyter shows it as text."""
+    lines = markdown.splitlines()
     found = []
-    for kind, pattern in MYST_ONLY.items():
-        text = code_removed if kind in _INLINE else blocks_removed
-        for match in pattern.finditer(text):
-            line = text[text.rfind("\n", 0, match.start()) + 1:].split("\n", 1)[0]
-            found.append(f"{kind}: {line.strip()}")
+    for token in myst.parse(markdown):
+        for part in [token, *(token.children or [])]:
+            for kind, is_kind in MYST_ONLY.items():
+                if is_kind(part):
+                    where = (f"{{{part.meta['name']}}}`{part.content}`"
+                             if part.type == "myst_role" else lines[token.map[0]].strip())
+                    found.append(f"{kind}: {where}")
+        if token.type == "colon_fence" or MYST_ONLY["directive"](token):
+            found += myst_leftovers(token.content)
     return found
 
 
@@ -250,12 +222,6 @@ def read_glue(path: Path) -> dict[str, dict]:
 # The conversion
 # ---------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^[ \t]*(?P<fence>:{3,}|`{3,}|~{3,})[ \t]*(?P<rest>.*)$")
-_DIRECTIVE_HEAD = re.compile(r"^\{(?P<name>[^}\s]+)\}[ \t]*(?P<argument>.*)$")
-_OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
-_TARGET = re.compile(r"^[ \t]*\((?P<label>[^()\s]+)\)=[ \t]*$")
-_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
-_ROLE_OR_CODE = re.compile(r"(?:\{(?P<role>[A-Za-z][\w:+.-]*)\})?(?P<ticks>`+)")
 _LINK_TEXT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 _BADGE = re.compile(r"^bdg(?:-(?:link|ref))?-[a-z]+(?:-line)?$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$])")
@@ -292,34 +258,21 @@ class _Chapter:
 
 def _exercise_labels(markdown: str) -> list[str | None]:
     """Labels of the chapter's numbered exercises in page order (None when unlabelled)."""
-    labels, lines = [], markdown.splitlines()
-    for i, line in enumerate(lines):
-        fence = _FENCE.match(line)
-        head = fence and _DIRECTIVE_HEAD.match(fence["rest"])
-        if not head or head["name"] != "exercise":
-            continue
-        options = {}
-        for option_line in lines[i + 1:]:
-            option = _OPTION.match(option_line)
-            if not option:
-                break
-            options[option["key"]] = option["value"].strip()
-        if "nonumber" not in options:
-            labels.append(options.get("label"))
-    return labels
+    return [d.options.get("label") for d in myst.directives(markdown)
+            if d.name == "exercise" and "nonumber" not in d.options]
 
 
 def _section_titles(markdown: str) -> dict[str, str]:
     """``(label)=`` targets that stand before a heading: label -> the heading's text."""
     titles, pending = {}, []
-    for line in markdown.splitlines():
-        target, heading = _TARGET.match(line), _HEADING.match(line)
-        if target:
-            pending.append(target["label"])
-        elif heading:
-            titles.update((label, heading["title"]) for label in pending)
+    tokens = myst.parse(markdown)
+    for token, following in pairwise(tokens):
+        if token.type == "myst_target":
+            pending.append(token.content)
+        elif token.type == "heading_open":
+            titles.update((label, following.content) for label in pending)
             pending = []
-        elif line.strip():
+        elif token.map:  # any other block: the targets before it label it, not a heading
             pending = []
     return titles
 
@@ -395,59 +348,26 @@ def _document_title(target: str, chapter: _Chapter) -> str:
     """The title (first heading) of another chapter, as {doc} without link text shows it."""
     candidate = (chapter.path.parent / target).with_suffix(".md")
     if not target.startswith("/") and candidate.exists():
-        for line in candidate.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# "):
-                return line[2:].strip()
+        title = myst.title(candidate.read_text(encoding="utf-8"))
+        if title is not None:
+            return title
     raise chapter.error(f"{{doc}}`{target}`: no chapter with a title at {candidate}; "
                         "give the link text explicitly")
 
 
 def _convert_inline(text: str, chapter: _Chapter) -> str:
-    """Replace every role in ``text``; inline code is copied as it is."""
+    """``text`` with each role that MyST finds in it replaced; the rest is kept as it is."""
     out, position = [], 0
-    while (match := _ROLE_OR_CODE.search(text, position)) is not None:
-        ticks = match["ticks"]
-        closing = re.compile(rf"(?<!`){ticks}(?!`)").search(text, match.end())
-        if closing is None:  # a lone backtick run is literal text
-            out.append(text[position:match.end()])
-            position = match.end()
-            continue
-        content = text[match.end():closing.start()]
-        out.append(text[position:match.start()])
-        if match["role"]:
-            out.append(_role(match["role"], content, chapter))
-        else:
-            out.append(text[match.start():closing.end()])
-        position = closing.end()
-    out.append(text[position:])
-    return "".join(out)
-
-
-def _closes(line: str, fence: str) -> bool:
-    stripped = line.strip()
-    return (len(stripped) >= len(fence) and set(stripped) == {fence[0]})
-
-
-def _parse_directive(lines: list[str], start: int, fence: str) -> tuple[dict, list[str], int]:
-    """Options, body lines and the index just past the directive that opens at ``start``."""
-    end = start + 1
-    while end < len(lines) and not _closes(lines[end], fence):
-        end += 1
-    if end == len(lines):
-        raise ValueError(f"unclosed directive: {lines[start].strip()!r}")
-    body = lines[start + 1:end]
-    options: dict = {}
-    if body and body[0].strip() == "---":
-        close = next((i for i in range(1, len(body)) if body[i].strip() == "---"), None)
-        if close is None:
-            raise ValueError(f"unclosed options block in {lines[start].strip()!r}")
-        options = yaml.safe_load("\n".join(body[1:close])) or {}
-        body = body[close + 1:]
-    else:
-        while body and (option := _OPTION.match(body[0])):
-            options[option["key"]] = option["value"].strip()
-            body = body[1:]
-    return options, body, end + 1
+    for name, content in myst.roles(text):
+        # The role as written: MyST gives its content with each line break as a space.
+        written = re.compile(re.escape(f"{{{name}}}") + r"(`+)" + r"\s+".join(
+            re.escape(part) for part in re.split(r"\s+", content)) + r"\1")
+        match = written.search(text, position)
+        if match is None:
+            raise chapter.error(f"cannot find {{{name}}}`{content}` in {text!r}")
+        out += [text[position:match.start()], _role(name, content, chapter)]
+        position = match.end()
+    return "".join(out) + text[position:]
 
 
 def _markdown_only(pieces: list[_Piece], what: str, chapter: _Chapter) -> str:
@@ -456,11 +376,11 @@ def _markdown_only(pieces: list[_Piece], what: str, chapter: _Chapter) -> str:
     return "\n\n".join(p.text for p in pieces)
 
 
-def _directive(name: str, argument: str, options: dict, body: list[str],
-               chapter: _Chapter) -> list[_Piece]:
+def _directive(directive: myst.Directive, chapter: _Chapter) -> list[_Piece]:
     """The pieces that one MyST directive becomes."""
-    inner = _convert_block(body, chapter)
-    title = _convert_inline(argument.strip(), chapter)
+    name, options = directive.name, directive.options
+    inner = _convert_block(directive.body, chapter)
+    title = _convert_inline(directive.argument, chapter)
     if name in _ADMONITIONS:
         heading = title if name == "admonition" else name.capitalize()
         if name != "admonition" and title:  # {note} Text: the argument is the first line
@@ -492,51 +412,48 @@ def _directive(name: str, argument: str, options: dict, body: list[str],
                         "booktools/student.py")
 
 
-def _convert_block(lines: list[str], chapter: _Chapter) -> list[_Piece]:
-    """Convert Markdown lines (a cell, or a directive's body) to pieces."""
+def _convert_block(text: str, chapter: _Chapter) -> list[_Piece]:
+    """Convert Markdown (a cell, or a directive's body) to pieces.
+
+    Each directive becomes its own pieces and a code block is copied as it is; the
+    Markdown between them is copied with its roles converted, less MyST's targets and
+    comments and the chapter's paragraph that links to its student version (it describes
+    this notebook from outside).
+    """
+    lines = text.splitlines()
+    own_link = re.compile(rf"student/{re.escape(chapter.path.stem)}\.ipynb")
     pieces: list[_Piece] = []
-    paragraph: list[str] = []
+    dropped: set[int] = set()
+    start = 0  # the first line not yet converted
 
-    def flush():
-        text = _convert_inline("\n".join(paragraph), chapter).strip("\n")
-        if text.strip():
-            pieces.append(_Piece("markdown", text))
-        paragraph.clear()
+    def flush(end: int) -> None:
+        kept = [line for i, line in enumerate(lines[start:end], start) if i not in dropped]
+        markdown = _convert_inline("\n".join(kept), chapter).strip("\n")
+        if markdown.strip():
+            pieces.append(_Piece("markdown", markdown))
 
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        fence = _FENCE.match(line)
-        head = fence and _DIRECTIVE_HEAD.match(fence["rest"])
-        if head:
-            flush()
-            try:
-                options, body, i = _parse_directive(lines, i, fence["fence"])
-            except ValueError as error:
-                raise chapter.error(str(error)) from None
-            pieces += _directive(head["name"], head["argument"], options, body, chapter)
-        elif fence and fence["fence"][0] in "`~":  # literal code, copied as it is
-            flush()
-            end = i + 1
-            while end < len(lines) and not _closes(lines[end], fence["fence"]):
-                end += 1
-            pieces.append(_Piece("markdown", "\n".join(lines[i:end + 1])))
-            i = end + 1
-        elif fence:
-            raise chapter.error(f"a stray fence {line.strip()!r} (a directive closed twice?)")
-        else:
-            if not _TARGET.match(line) and not line.lstrip().startswith("%"):
-                paragraph.append(line)
-            i += 1
-    flush()
+    for token, directive in myst.blocks(text):
+        if token.level or not token.map:  # inside a list, a quote, a table: copied with it
+            continue
+        first, end = token.map
+        if token.type in {"myst_target", "myst_line_comment"} or (
+                token.type in {"paragraph_open", "html_block"}
+                and own_link.search("\n".join(lines[first:end]))):
+            dropped.update(range(first, end))
+        elif token.type in {"fence", "colon_fence"}:
+            flush(first)
+            start = end
+            if directive and not directive.closed:
+                raise chapter.error(f"unclosed directive: {lines[first].strip()!r}")
+            if directive:
+                pieces += _directive(directive, chapter)
+            elif token.type == "colon_fence":
+                raise chapter.error(f"a stray fence {lines[first].strip()!r} "
+                                    "(a directive closed twice?)")
+            else:
+                pieces.append(_Piece("markdown", "\n".join(lines[first:end])))
+    flush(len(lines))
     return pieces
-
-
-def _drop_self_links(markdown: str, stem: str) -> str:
-    """Drop paragraphs that link to this chapter's student version (see the module docstring)."""
-    own = re.compile(rf"student/{re.escape(stem)}\.ipynb")
-    paragraphs = re.split(r"\n[ \t]*\n", markdown)
-    return "\n\n".join(p for p in paragraphs if not own.search(p))
 
 
 def _student_note(title: str) -> str:
@@ -561,14 +478,13 @@ def student_notebook(chapter: Path, *, bibliography: Bibliography | None = None,
     (:func:`read_glue`); without it, glued values are named, not shown.
     """
     chapter = Path(chapter)
-    notebook = strip_solutions(jupytext.read(chapter))
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            cell.source = _drop_self_links(cell.source, chapter.stem)
-    markdown = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-
+    try:  # every directive is first read here: a malformed one is reported with the file
+        notebook = strip_solutions(jupytext.read(chapter))
+        markdown = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        labels = _exercise_labels(markdown)
+    except ValueError as error:  # a directive's options block never closed
+        raise ValueError(f"{chapter}: {error}") from None
     state = _Chapter(chapter, bibliography, glue, section_titles=_section_titles(markdown))
-    labels = _exercise_labels(markdown)
     numbers = list(exercise_numbers or (str(n) for n in range(1, len(labels) + 1)))
     figures = [c.metadata["mystnb"]["figure"]["name"] for c in notebook.cells
                if c.cell_type == "code" and c.metadata.get("mystnb", {}).get("figure", {})
@@ -587,7 +503,7 @@ def student_notebook(chapter: Path, *, bibliography: Bibliography | None = None,
             result.cells += _code_cells(cell, state)
             continue
         markdown_run: list[str] = []
-        for piece in _convert_block(cell.source.splitlines(), state):
+        for piece in _convert_block(cell.source, state):
             if piece.kind == "markdown":
                 markdown_run.append(piece.text)
                 continue

@@ -203,6 +203,13 @@ def test_words_in_solutions_and_code_do_not_count_as_prose():
     assert count_activities(more_prose).prose_words == 30 + 10
 
 
+def test_a_role_or_inline_maths_over_two_lines_counts_as_it_reads():
+    # As MyST reads them: "Explain", the citation as two words ("Author Year"), "and",
+    # the maths as one: 5 words where "Explain why." had 2.
+    split = FIXTURE.replace("Explain why.", "Explain {cite:p}`a2020,\nb2021` and $x +\ny$.")
+    assert count_activities(split).prose_words == 30 - 2 + 5
+
+
 def test_a_visible_code_cell_and_an_extra_equation_are_counted():
     extra = FIXTURE + "\n```{code-cell} ipython3\na = 1\nb = 2\n\nc = 3\n```\n\n$$\nz\n$$\n"
     counts = count_activities(extra)

@@ -125,6 +125,15 @@ def test_the_checker_catches_the_fixture_chapter_and_passes_plain_markdown():
     assert myst_leftovers(plain) == []
 
 
+def test_the_chapters_are_read_with_the_myst_extensions_the_book_turns_on():
+    import yaml
+
+    from booktools import myst
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert set(myst.EXTENSIONS) == set(config["parse"]["myst_enable_extensions"])
+
+
 # --- The converter on the fixture chapter ---
 
 
