@@ -11,11 +11,14 @@ per claim::
     grade = "unsupported"              # on the book's scale (GRADES)
     keys = []                          # citation keys in references.bib
     chapter = "evidence.md"            # the chapter (in chapters/) that discusses it
+    note = "We found no study ..."     # optional: why this grade, in plain words
 
 :func:`load_claims` reads and checks it: every grade is on the scale, every key
 is in ``references.bib``, every chapter exists, every id is unique (and usable
-in an address), and every claim graded other than "unsupported" cites at least
-one source. Anything wrong raises :class:`RegisterError` listing every problem.
+in an address), every claim graded other than "unsupported" cites at least
+one source, and every claim graded "not shown" says in its note which source
+does not show it and why. Anything wrong raises :class:`RegisterError` listing
+every problem.
 
 TOML rather than YAML: ``tomllib`` is in Python's standard library, so the
 register needs no package beyond the book's pinned requirements.
@@ -36,6 +39,7 @@ __all__ = [
     "RegisterError",
     "bibliography_keys",
     "grade_counts",
+    "grade_name",
     "load_claims",
     "register_markdown",
 ]
@@ -45,13 +49,15 @@ REGISTER = ROOT / "chapters" / "claims.toml"
 BIBLIOGRAPHY = ROOT / "references.bib"
 CHAPTERS = ROOT / "chapters"
 
-#: The book's evidence scale (the front page, intro.md), strongest first.
-GRADES = ("strong", "moderate", "weak", "contested", "refuted", "unsupported")
+#: The book's evidence scale (the front page, intro.md), strongest first. "not shown":
+#: a source was found, but it does not show the claim (it tested something else, or
+#: found the opposite); "unsupported": no source was found at all.
+GRADES = ("strong", "moderate", "weak", "contested", "refuted", "not shown", "unsupported")
 #: The sphinx-design badge colour of each grade (the convention in CONTRIBUTING.md).
 BADGES = {"strong": "success", "moderate": "info", "weak": "warning", "contested": "muted",
-          "refuted": "danger", "unsupported": "dark"}
+          "refuted": "danger", "not shown": "secondary", "unsupported": "dark"}
 ORIGINS = ("post", "comment")
-FIELDS = {"id", "origin", "opens", "claim", "grade", "keys", "chapter"}
+FIELDS = {"id", "origin", "opens", "claim", "grade", "keys", "chapter", "note"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENTRY = re.compile(r"^@\w+\{([^,\s]+),", re.M)
 
@@ -75,6 +81,7 @@ class Claim:
     grade: str
     keys: tuple[str, ...]
     chapter: str
+    note: str = ""
 
     @property
     def anchor(self) -> str:
@@ -145,6 +152,13 @@ def load_claims(path: Path = REGISTER, *, bibliography: Path = BIBLIOGRAPHY,
             problems.append(f"{label}: a citation key is listed twice")
         if grade in GRADES and grade != "unsupported" and not keys:
             problems.append(f"{label}: graded {grade!r} but cites nothing")
+        note = row.get("note", "")
+        if not isinstance(note, str):
+            problems.append(f"{label}: the note must be text")
+            note = ""
+        if grade == "not shown" and not note.strip():
+            problems.append(f"{label}: graded 'not shown' but its note does not say which "
+                            "source does not show the claim, and why")
         chapter = row["chapter"]
         if not (isinstance(chapter, str) and chapter.endswith(".md")
                 and "/" not in chapter and (Path(chapters) / chapter).is_file()):
@@ -152,7 +166,7 @@ def load_claims(path: Path = REGISTER, *, bibliography: Path = BIBLIOGRAPHY,
                             f"{Path(chapters).name}/")
         claims.append(Claim(id=str(claim_id), origin=str(row["origin"]), opens=str(opens),
                             claim=str(row["claim"]), grade=str(grade),
-                            keys=tuple(keys), chapter=str(chapter)))
+                            keys=tuple(keys), chapter=str(chapter), note=note.strip()))
     if problems:
         raise RegisterError(problems)
     return claims
@@ -161,6 +175,11 @@ def load_claims(path: Path = REGISTER, *, bibliography: Path = BIBLIOGRAPHY,
 def grade_counts(claims: list[Claim]) -> dict[str, int]:
     """How many claims have each grade, in the scale's order."""
     return {grade: sum(c.grade == grade for c in claims) for grade in GRADES}
+
+
+def grade_name(grade: str) -> str:
+    """A grade as a Python-style name, for glue keys: "not shown" -> "not_shown"."""
+    return grade.replace(" ", "_")
 
 
 def _cell(markdown: str) -> str:
@@ -183,7 +202,7 @@ def register_markdown(claims: list[Claim], chapter_titles: dict[str, str] | None
         "<caption>Every factual claim in the post and its comments, graded. "
         "Each row's address is this page followed by #claim- and the claim's id.</caption>",
         "<thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Made in</th>"
-        "<th scope=\"col\">Grade</th><th scope=\"col\">Sources</th>"
+        "<th scope=\"col\">Grade, and why</th><th scope=\"col\">Sources</th>"
         "<th scope=\"col\">Discussed in</th></tr></thead>",
         "<tbody>",
     ]
@@ -199,7 +218,8 @@ def register_markdown(claims: list[Claim], chapter_titles: dict[str, str] | None
         lines.append(f'<tr id="{claim.anchor}">')
         lines.append(_cell(f"{_escape_markdown(claim.claim)} (`{claim.id}`)"))
         lines.append(_cell(_escape_markdown(claim.source)))
-        lines.append(_cell(f"{{bdg-{BADGES[claim.grade]}}}`{claim.grade}`"))
+        badge = f"{{bdg-{BADGES[claim.grade]}}}`{claim.grade}`"
+        lines.append(_cell(f"{badge}\n\n{_escape_markdown(claim.note)}" if claim.note else badge))
         lines.append(_cell(sources))
         lines.append(_cell(where))
         lines.append("</tr>")
@@ -211,13 +231,15 @@ def register_html(claims: list[Claim]) -> str:
     """The register as a plain HTML table, for a live kernel (no Sphinx to resolve roles)."""
     rows = "".join(
         f'<tr id="{c.anchor}"><td>{html.escape(c.claim)} (<code>{c.id}</code>)</td>'
-        f"<td>{html.escape(c.source)}</td><td><strong>{c.grade}</strong></td>"
+        f"<td>{html.escape(c.source)}</td><td><strong>{c.grade}</strong>"
+        f"{'<br>' + html.escape(c.note) if c.note else ''}</td>"
         f"<td>{html.escape(', '.join(c.keys) or 'none found')}</td>"
         f"<td>{html.escape(c.chapter)}</td></tr>"
         for c in claims
     )
-    return ("<table><thead><tr><th>Claim</th><th>Made in</th><th>Grade</th><th>Sources</th>"
-            f"<th>Discussed in</th></tr></thead><tbody>{rows}</tbody></table>")
+    return ("<table><thead><tr><th>Claim</th><th>Made in</th><th>Grade, and why</th>"
+            "<th>Sources</th><th>Discussed in</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
 
 
 def _escape_markdown(text: str) -> str:

@@ -41,16 +41,60 @@ def test_the_shown_perceiver_follows_the_mapping_equations(explorer):
         threshold = 1.0 - mapping.ANXIETY_THRESHOLD * anxiety
         weight = (1.0 + mapping.ANXIETY_SALIENCE * anxiety
                   - mapping.AVOIDANCE_SALIENCE * avoidance)
-        np.testing.assert_allclose(results["cursor_y"], [bias, threshold, weight])
+        np.testing.assert_allclose([results["cursor_bias"][0], results["cursor_threshold"][0],
+                                    results["cursor_salience"][0]], [bias, threshold, weight])
         np.testing.assert_allclose(results["cursor_x"], anxiety)
         np.testing.assert_allclose(results["expectation"], (1 + bias) / 2)
-        # The right panel's lines pass through the dots: the mapping is linear in
-        # anxiety, so interpolate between the lines' two ends.
+        # Each parameter's line passes through its dot: the mapping is linear in
+        # anxiety, so interpolate between the line's two ends.
         t = (anxiety + 1) / 2
         for key, value in (("bias_line", bias), ("threshold_line", threshold),
                            ("salience_line", weight)):
             ends = results[key]
             assert ends[0] + t * (ends[1] - ends[0]) == pytest.approx(value)
+
+
+#: The three numbers a point on the plane sets, as the results name their lines, and a word
+#: each panel's axis label must carry for its units.
+PARAMETERS = {"bias_line": "hostile", "threshold_line": "evidence units",
+              "salience_line": "average"}
+
+
+def test_each_parameter_has_its_own_panel_and_axis():
+    """Bias, threshold and salience weight have different units: no two share an axis, and
+    each axis says its units (the issue was one 'parameter value' axis for all three)."""
+    holding = {key: [panel for panel in AttachmentExplorer.panels
+                     if any(line.y == key for line in panel.lines)]
+               for key in PARAMETERS}
+    for key, word in PARAMETERS.items():
+        assert len(holding[key]) == 1, key
+        panel = holding[key][0]
+        assert word in panel.y_label, (key, panel.y_label)
+        assert [line.y for line in panel.lines if line.y in PARAMETERS] == [key]
+    assert len({id(panels[0]) for panels in holding.values()}) == 3
+    labels = [panels[0].y_label for panels in holding.values()]
+    assert len(set(labels)) == 3 and "parameter value" not in labels
+
+
+def test_every_parameter_and_its_dot_fit_on_their_axis_with_room_for_the_legend():
+    """At every point of the plane the line and this perceiver's dot lie inside the panel,
+    the dot whole (not on the clipped edge), below the top tenth and, in the left half,
+    below the top sixth: the legend's two rows are drawn there (explorer.js)."""
+    explorer = AttachmentExplorer()
+    anxieties, avoidances, _ = (control.grid for control in AttachmentExplorer.controls)
+    for anxiety in anxieties:
+        for avoidance in avoidances:
+            results = explorer.compute(anxiety=float(anxiety), avoidance=float(avoidance),
+                                       regime=1.0)
+            for panel in AttachmentExplorer.panels[1:]:
+                low, high = panel.y_range
+                left, right = panel.x_range
+                for line in panel.lines:
+                    xs, ys = np.asarray(results[line.x]), np.asarray(results[line.y])
+                    assert ((xs > left) & (xs < right)).all(), panel.title
+                    assert ((ys > low) & (ys < high - 0.1 * (high - low))).all(), panel.title
+                    left_half = xs < (left + right) / 2
+                    assert (ys[left_half] < high - (high - low) / 6).all(), panel.title
 
 
 @pytest.mark.parametrize("regime", [SALIENCE_WINS, BALANCED, SPEED_WINS])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from booktools.claims import (
+    BADGES,
     GRADES,
     RegisterError,
     bibliography_keys,
@@ -40,6 +41,32 @@ def test_the_register_holds_the_claims_the_issue_names():
     assert claims["receptor-density"].grade == "unsupported"
     assert {c.origin for c in claims.values()} == {"post", "comment"}
     assert all(c.opens for c in claims.values() if c.origin == "comment")
+
+
+def test_a_source_that_does_not_show_the_claim_is_graded_not_shown():
+    """Issue 23: sources were found for these, but they tested something else or ran the
+    other way, so "unsupported" (no source found) was the wrong grade."""
+    claims = {c.id: c for c in load_claims()}
+    for claim_id, key, why in [
+        ("spinal-measures", "born2002sniffing", "not oxytocin"),
+        ("insecure-less-oxytocin", "marazziti2006relationship", "runs the other way"),
+    ]:
+        claim = claims[claim_id]
+        assert claim.grade == "not shown"
+        assert key in claim.keys
+        assert why in claim.note
+    assert all(c.note for c in claims.values() if c.grade == "not shown")
+
+
+def test_the_trust_rows_grade_only_what_was_tested():
+    """The failed trust-game replication is refuted; lozenges, never tested, are not."""
+    claims = {c.id: c for c in load_claims()}
+    assert claims["trust-strangers"].grade == "refuted"
+    assert "declerck2020registered" in claims["trust-strangers"].keys
+    assert claims["trust-lozenges"].grade == "unsupported"
+    assert claims["trust-lozenges"].keys == ()
+    # The in-group row says how it squares with the refuted one.
+    assert "trust-strangers" in claims["ingroup-favouritism"].note
 
 
 GOOD = """
@@ -84,6 +111,8 @@ def test_a_good_fixture_register_loads(book):
         (('keys = ["known2000"]', "keys = []"), "cites nothing"),
         (('origin = "post"', 'origin = "comment"'), "needs 'opens'"),
         (('id = "good-one"', 'id = "Not An Id"'), "id must be"),
+        (('grade = "weak"', 'grade = "not shown"'), "its note does not say"),
+        (('grade = "weak"', 'grade = "weak"\nnote = 3'), "the note must be text"),
     ],
 )
 def test_a_bad_register_is_refused(book, change, message):
@@ -94,6 +123,15 @@ def test_a_bad_register_is_refused(book, change, message):
 def test_a_duplicate_id_is_refused(book):
     with pytest.raises(RegisterError, match="duplicate id 'good-one'"):
         load(book, GOOD + GOOD)
+
+
+def test_a_not_shown_claim_with_a_note_loads_and_shows_the_note(book):
+    text = GOOD.replace('grade = "weak"', 'grade = "not shown"\nnote = "It tested *rats*."')
+    (claim,) = load(book, text)
+    assert claim.note == "It tested *rats*."
+    table = register_markdown([claim])
+    assert "{bdg-secondary}`not shown`" in table
+    assert r"It tested \*rats\*." in table  # the note is text, not Markdown
 
 
 def test_unsupported_claims_may_cite_nothing(book):
@@ -110,6 +148,48 @@ def test_every_row_of_the_table_carries_its_anchor_and_badge():
         assert f"({claim.anchor})=" in text
     assert text.count("<tr id=") == len(claims)
     assert "{bdg-dark}`unsupported`" in text and "{bdg-danger}`refuted`" in text
+    assert "{bdg-secondary}`not shown`" in text
+
+
+# -- the scale, as the book prints it ----------------------------------------------------
+
+
+_BADGE = re.compile(r"\{bdg-([a-z-]+)\}`([^`]+)`")
+
+
+def _pages():
+    return [ROOT / "intro.md", *sorted((ROOT / "chapters").glob("*.md"))]
+
+
+def test_the_front_page_scale_lists_every_grade_in_order_with_its_badge():
+    text = (ROOT / "intro.md").read_text(encoding="utf-8")
+    scale = re.findall(r"^  - \{bdg-([a-z-]+)\}`([^`]+)`:", text, re.M)
+    assert [grade for _, grade in scale] == list(GRADES)
+    assert all(colour == BADGES[grade] for colour, grade in scale)
+    assert len(set(BADGES.values())) == len(GRADES)  # one colour per grade
+
+
+def test_every_grade_badge_in_the_book_has_its_grade_colour():
+    wrong = [f"{page.name}: {{bdg-{colour}}}`{word}`"
+             for page in _pages()
+             for colour, word in _BADGE.findall(page.read_text(encoding="utf-8"))
+             if word in BADGES and colour != BADGES[word]]
+    assert wrong == []
+
+
+def test_a_badge_next_to_a_register_link_gives_that_row_s_grade():
+    """"Evidence: {bdg-...}`grade` (register <claim-id>)": the prose quotes the register."""
+    grades = {c.id: c.grade for c in load_claims()}
+    pair = re.compile(r"\{bdg-[a-z-]+\}`([^`]+)`\s*\(([^()]*?)(?:#|<)claim-([a-z0-9-]+)")
+    checked, wrong = 0, []
+    for page in _pages():
+        for word, _, claim_id in pair.findall(page.read_text(encoding="utf-8")):
+            checked += 1
+            if grades.get(claim_id) != word:
+                wrong.append(f"{page.name}: {word!r} beside claim-{claim_id} "
+                             f"(register: {grades.get(claim_id)!r})")
+    assert checked > 10
+    assert wrong == []
 
 
 # -- the built site ----------------------------------------------------------------------

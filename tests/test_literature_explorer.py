@@ -15,7 +15,7 @@ from scipy import stats
 
 from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES, LiteratureExplorer
 from widgets.explorers import literature as module
-from widgets.explorers.framework import MAX_GRID_POINTS
+from widgets.explorers.framework import MAX_GRID_POINTS, Estimate
 
 SIZE = {n: i for i, n in enumerate(module.SAMPLE_SIZES)}
 
@@ -132,5 +132,50 @@ def test_the_readout_hedges_when_the_noise_is_too_large():
     low, high = module.EFFECT_VERDICT.span(difference)
     if low != high:
         assert "too close to call" in explorer.readout()
+        assert "three standard errors" in explorer.readout()
     else:  # pragma: no cover - depends on the seed; the verdict then names one word
         assert module.EFFECT_VERDICT.words[low] in explorer.readout()
+
+
+def rule_sentences(sentences) -> list[str]:
+    """The sentences that explain the three-standard-error rule."""
+    return [s for s in sentences if "three standard errors" in s]
+
+
+def voiced_claims(explorer):
+    """The claims the readout puts into words: power when there is an average effect to
+    power, the published mean against the individual effect, and against the average
+    effect too when some people respond oppositely."""
+    claims = explorer.claims(explorer.values, explorer.results)
+    if explorer.values["effect"] == 0 or explorer.values["opposite"] == 0:
+        claims.pop("versus_average")
+    return claims
+
+
+@pytest.mark.parametrize("values", [
+    {},
+    {"effect": 0.0, "size": SIZE[10], "publish": 0, "opposite": 0},
+    {"effect": 0.4, "size": SIZE[40], "publish": 1, "opposite": 0},
+    {"effect": 0.8, "size": SIZE[20], "publish": 0.5, "opposite": 0.2},
+])
+def test_the_readout_explains_the_rule_exactly_when_it_holds_a_word_back(values):
+    explorer = LiteratureExplorer(**values)
+    claims = voiced_claims(explorer)
+    held_back = any(low != high for low, high in
+                    (verdict.span(estimate) for verdict, estimate in claims.values()))
+    rule = rule_sentences(explorer.describe(explorer.values, explorer.results))
+    assert len(rule) == held_back
+    if held_back:
+        assert f"{explorer.readings} simulated studies" in rule[0]
+        assert "p < 0.05" in rule[0] and "not settled" in rule[0]
+
+
+def test_a_power_too_close_to_the_target_brings_the_rule():
+    explorer = LiteratureExplorer(effect=0.4, size=SIZE[160], publish=1, opposite=0)
+    assert rule_sentences(explorer.describe(explorer.values, explorer.results)) == []
+    # Both verdicts use the three standard errors the sentence names.
+    assert module.POWER_VERDICT.margin == module.EFFECT_VERDICT.margin == 3.0
+    near = dict(explorer.results, power=Estimate(module.POWER_TARGET + 0.01, 0.01))
+    sentences = explorer.describe(explorer.values, near)
+    assert "too close to the usual 80 % target" in " ".join(sentences)
+    assert len(rule_sentences(sentences)) == 1

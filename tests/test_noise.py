@@ -199,3 +199,82 @@ def test_each_church_verdict_appears_somewhere_on_the_grid():
         if found == wanted:
             break
     assert found == wanted
+
+
+# -- the readout says why it holds a word back -------------------------------------------
+
+#: A setting of the church explorer, and estimates for each claim its readout words: each
+#: clear of its lines by far more than three standard errors, or held back (within three
+#: standard errors of a line: the gap's start, a church line at +0.3, the +0.05 line of a
+#: widening, or a tie between the loop and oxytocin).
+CHURCH_SETTING = {"mimicry": 0.6, "oxytocin": 1.0}
+CLEAR = {"gap": Estimate(0.5, 0.01), "tom_final_belief": Estimate(0.6, 0.01),
+         "mary_final_belief": Estimate(0.0, 0.01), "oxytocin_effect": Estimate(0.2, 0.01),
+         "driver": Estimate(0.5, 0.01)}
+HELD_BACK = {"gap": Estimate(1.21, 0.01), "tom_final_belief": Estimate(0.31, 0.01),
+             "mary_final_belief": Estimate(-0.29, 0.01),
+             "oxytocin_effect": Estimate(0.06, 0.01), "driver": Estimate(0.01, 0.01)}
+
+
+def church_readout(**estimates: Estimate) -> tuple[str, ...]:
+    explorer = TomAndMaryExplorer(**CHURCH_SETTING)
+    return explorer.describe(explorer.values, dict(explorer.results, **estimates))
+
+
+def rule_sentences(sentences) -> list[str]:
+    """The sentences that explain the three-standard-error rule."""
+    return [s for s in sentences if "three standard errors" in s]
+
+
+def test_the_church_readout_explains_the_rule_exactly_when_it_holds_a_word_back():
+    explorer = TomAndMaryExplorer(**CHURCH_SETTING)
+    claims = explorer.claims(explorer.values, explorer.results)
+    # The sentence says "three standard errors": that is the margin every claim uses.
+    assert {verdict.margin for verdict, _ in claims.values()} == {3.0}
+    clear = church_readout(**CLEAR)
+    assert rule_sentences(clear) == [] and "too close" not in " ".join(clear)
+    for key, estimate in HELD_BACK.items():
+        sentences = church_readout(**dict(CLEAR, **{key: estimate}))
+        rule = rule_sentences(sentences)
+        assert len(rule) == 1, key
+        # What the rule is, with the number of simulated services it rests on, against the
+        # p < 0.05 a reader knows, and what to make of "too close".
+        assert f"{explorer.readings} simulated services" in rule[0]
+        assert "p < 0.05" in rule[0] and "not settled" in rule[0]
+        assert "too close" in " ".join(sentences).replace(rule[0], ""), key
+    assert len(rule_sentences(church_readout(**HELD_BACK))) == 1
+
+
+def test_a_held_back_change_names_one_line_as_a_size_of_change():
+    """'Too close to the 0.05 line to say whether it barely changes it or widens it' put two
+    lines in one phrase (the 0.05 size, read like a p-value, and three standard errors)."""
+    for effect, word in ((Estimate(0.06, 0.01), "widening"),
+                         (Estimate(-0.06, 0.01), "narrowing")):
+        sentence = next(s for s in church_readout(**dict(CLEAR, oxytocin_effect=effect))
+                        if s.startswith("Compared with placebo"))
+        assert sentence.count("0.05") == 1 and word in sentence
+        assert "three standard errors" not in sentence and "p <" not in sentence
+        assert "too close to call" in sentence
+    # A change so noisy that every word is possible says so, without naming a line.
+    sentence = next(s for s in church_readout(oxytocin_effect=Estimate(0.0, 0.1))
+                    if s.startswith("Compared with placebo"))
+    assert "narrows the gap, barely changes it or widens it" in sentence
+    assert "0.05" not in sentence
+
+
+def test_the_rule_sentence_follows_the_explorers_own_words_on_the_grid():
+    """At real settings: the sentence appears where some claim the readout words is held
+    back by the noise rule, and nowhere else."""
+    seen = set()
+    for values in ({}, {"mimicry": 0.8, "oxytocin": 1.0, "regime": 1.0},
+                   {"mimicry": 0.0, "belief_from_reading": 0.0}):
+        explorer = TomAndMaryExplorer(**values)
+        claims = explorer.claims(explorer.values, explorer.results)
+        if explorer.results["feedback"] == 0:
+            claims.pop("oxytocin_effect", None)  # then the readout says it cannot act
+        held_back = any(low != high for low, high in
+                        (verdict.span(estimate) for verdict, estimate in claims.values()))
+        assert len(rule_sentences(explorer.describe(explorer.values, explorer.results))) \
+            == held_back, values
+        seen.add(held_back)
+    assert seen == {True, False}  # both cases are exercised

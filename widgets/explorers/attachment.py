@@ -6,9 +6,9 @@ anxiety and avoidance (each standardised, −1 … +1, 0 average).
 for the reading model (a starting expectation, a threshold, and a weight on
 oxytocin's boost to social salience); the left panel draws that perceiver's
 psychometric curve (the share of readings that come out friendly, against the
-face's intended expression) on placebo and on oxytocin; the right panel shows
-the three parameters the point sets, along the anxiety axis at the chosen
-avoidance.
+face's intended expression) on placebo and on oxytocin; three more panels show
+the three parameters the point sets, each on its own axis (they have different
+units), along the anxiety axis at the chosen avoidance.
 
 Oxytocin pulls two ways in the reading model, and we found no study that measured
 either pull, so a third control offers the same three named regimes as the Tom and
@@ -117,6 +117,33 @@ def change_sentence(face: str, placebo: float, oxytocin: float, change: Estimate
             f"{100 * oxytocin:.0f} % on oxytocin{still}: {verdict}.")
 
 
+def _parameter_panel(title: str, y_label: str, y_range: tuple[float, float], key: str,
+                     label: str, colour: str, *, dashed: bool,
+                     reference: tuple[float, str], what: str, reference_text: str) -> Panel:
+    """A panel for one number the point on the plane sets: its line along the
+    anxiety axis (results ``{key}_line``) and this perceiver's value (``cursor_{key}``),
+    on an axis of its own, since the three numbers have different units. The y range
+    leaves room above the lines for the legend, top left; the x range runs a little past
+    the plane's edges, so that a dot at an edge is drawn whole."""
+    return Panel(
+        title=title,
+        x_label="attachment anxiety (−1 low, +1 high)",
+        y_label=y_label,
+        x_range=(-1.1, 1.1),
+        y_range=y_range,
+        lines=(
+            Line("anxiety_axis", f"{key}_line", label, colour, dashed=dashed),
+            Line("cursor_x", f"cursor_{key}", "this perceiver", OKABE_ITO["grey"],
+                 markers=True),
+        ),
+        references=(reference,),
+        description=(
+            f"Along the attachment-anxiety axis from −1 (low) to +1 (high): {what}, with a "
+            f"grey dot at this perceiver's value and a dotted line at {reference_text}."
+        ),
+    )
+
+
 class AttachmentExplorer(Explorer):
     """One perceiver, set by a point on the attachment plane, on placebo and oxytocin."""
 
@@ -157,30 +184,28 @@ class AttachmentExplorer(Explorer):
                 "dotted line at chance, 0.5."
             ),
         ),
-        Panel(
-            title="What the point sets (at this avoidance)",
-            x_label="attachment anxiety (−1 low, +1 high)",
-            y_label="parameter value",
-            x_range=(-1, 1),
-            y_range=(-1, 2.5),
-            lines=(
-                Line("anxiety_axis", "bias_line", "bias (−1 hostile … +1 friendly)",
-                     OKABE_ITO["purple"]),
-                Line("anxiety_axis", "threshold_line", "threshold (evidence units)",
-                     OKABE_ITO["orange"], dashed=True),
-                Line("anxiety_axis", "salience_line", "salience weight (1 = average)",
-                     OKABE_ITO["green"]),
-                Line("cursor_x", "cursor_y", "this perceiver", OKABE_ITO["grey"],
-                     markers=True),
-            ),
-            references=((0, ""),),
-            description=(
-                "Along the attachment-anxiety axis from −1 (low) to +1 (high), at the chosen "
-                "avoidance: the perceiver's starting expectation, or bias (purple), their "
-                "threshold (orange, dashed) and their social-salience weight (green), with grey "
-                "dots marking this perceiver's three values."
-            ),
-        ),
+        # The three numbers the point sets, each on its own axis and in its own units.
+        _parameter_panel(
+            "Starting expectation (bias)", "bias (−1 hostile, +1 friendly)", (-1, 1.25),
+            "bias", "at this avoidance", OKABE_ITO["purple"], dashed=False,
+            reference=(0.0, "neutral"),
+            what="at the chosen avoidance, the perceiver's starting expectation, or bias, "
+                 "from −1 (expects hostility) to +1 (expects friendliness), as a purple line",
+            reference_text="0, neutral"),
+        _parameter_panel(
+            "Threshold", "threshold (evidence units)", (0, 2),
+            "threshold", "at any avoidance", OKABE_ITO["orange"], dashed=True,
+            reference=(1.0, "average"),
+            what="how much evidence the perceiver needs before a reading is decided, in "
+                 "evidence units, as an orange dashed line (avoidance does not move it)",
+            reference_text="1, the average"),
+        _parameter_panel(
+            "Social-salience weight", "weight (1 = average)", (0, 2.2),
+            "salience", "at this avoidance", OKABE_ITO["green"], dashed=False,
+            reference=(1.0, ""),
+            what="at the chosen avoidance, the weight on oxytocin's boost to social "
+                 "salience, as a multiple of the average perceiver's, as a green line",
+            reference_text="1, the average"),
     )
 
     def _curve(self, perceiver: Perceiver, oxytocin: float, salience_gain: float,
@@ -216,9 +241,10 @@ class AttachmentExplorer(Explorer):
             "bias_line": np.array([p.perceiver.bias for p in ends]),
             "threshold_line": np.array([p.perceiver.threshold for p in ends]),
             "salience_line": np.array([p.social_salience for p in ends]),
-            "cursor_x": np.full(3, anxiety),
-            "cursor_y": np.array([perceiver.bias, perceiver.threshold,
-                                  profile.social_salience]),
+            "cursor_x": np.array([anxiety]),
+            "cursor_bias": np.array([perceiver.bias]),
+            "cursor_threshold": np.array([perceiver.threshold]),
+            "cursor_salience": np.array([profile.social_salience]),
             "bias": perceiver.bias,
             "threshold": perceiver.threshold,
             "salience_weight": profile.social_salience,

@@ -58,6 +58,7 @@ __all__ = [
     "Explorer",
     "building_static_site",
     "signed",
+    "noise_rule",
     "STATIC_BUILD_VARIABLE",
     "MAX_GRID_POINTS",
     "MAX_EMBEDDED_BYTES",
@@ -216,6 +217,18 @@ def building_static_site() -> bool:
 def signed(value: float, decimals: int = 2) -> str:
     """``value`` with its sign, never "-0.00" for a value that rounds to zero."""
     return f"{round(value, decimals) + 0.0:+.{decimals}f}"
+
+
+def noise_rule(count: int, runs: str) -> str:
+    """The sentence a stochastic explorer's readout adds whenever it holds back a word
+    ("too close ..."): the :class:`Verdict` rule at its default margin of three standard
+    errors, said for a reader who learnt p < .05 (about two standard errors), and what to
+    make of it. ``count`` and ``runs`` say what the estimates rest on (1000, "services").
+    """
+    return (f"The readout names a side of a line only when the number is more than three "
+            f"standard errors (its “give or take”) from it, since with {count} simulated "
+            f"{runs} a smaller difference could be chance (p < 0.05 would need only about "
+            f"two): “too close” means not settled, not no effect.")
 
 
 @dataclass(frozen=True)

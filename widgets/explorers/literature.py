@@ -35,7 +35,17 @@ import numpy as np
 from scipy import stats
 
 from ..models import simulate_literature
-from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
+from .framework import (
+    OKABE_ITO,
+    Control,
+    Estimate,
+    Explorer,
+    Line,
+    Panel,
+    Verdict,
+    noise_rule,
+    signed,
+)
 
 #: Participants per group at each position of the sample-size control.
 SAMPLE_SIZES = (10, 20, 40, 80, 160, 320)
@@ -229,6 +239,9 @@ class LiteratureExplorer(Explorer):
     def describe(self, values: Mapping[str, float],
                  results: Mapping[str, Any]) -> tuple[str, ...]:
         claims = self.claims(values, results)
+        # The claims the sentences below put into words: if the noise rule holds back the
+        # word of any of them, the readout says why.
+        spoken = []
         d, f, n = values["effect"], values["opposite"], results["n"]
         average, power = results["average"], results["power"]
         studies = self.readings
@@ -252,6 +265,7 @@ class LiteratureExplorer(Explorer):
                           f"participant responds.")
         else:
             verdict, estimate = claims["power"]
+            spoken.append(claims["power"])
             low, high = verdict.span(estimate)
             if low == high:
                 where = f"{verdict.words[low]} the usual 80 % target"
@@ -265,17 +279,19 @@ class LiteratureExplorer(Explorer):
         published = results["mean_published"]
         if published is None:  # pragma: no cover - needs almost no significant studies
             sentences.append("Too few studies were published to say anything about them.")
-            return tuple(sentences)
+            return tuple(sentences + _rule(spoken, studies))
         kept = results["n_published"]
         head = (f"Published: {kept} of {studies} studies ({_percent(kept / studies)}), with a "
                 f"mean effect of {signed(published.value)} SD, give or take "
                 f"{_error(published.se)} for sampling noise")
         _, individual = claims["versus_individual"]
         _, on_average = claims["versus_average"]
+        spoken.append(claims["versus_individual"])
         if d == 0 or f == 0:
             truth = "the true effect of zero" if d == 0 else f"the true effect d = {d:.1f}"
             compared = f"{head}: {_compare(individual)} {truth}."
         else:
+            spoken.append(claims["versus_average"])
             compared = (f"{head}: {_compare(individual)} the individual effect d = {d:.1f}, "
                         f"and {_compare(on_average)} the average effect "
                         f"{signed(average)}.")
@@ -288,7 +304,15 @@ class LiteratureExplorer(Explorer):
             sentences.append(f"Signs cancel in the mean, but the published effects average "
                              f"{results['mean_size']:.2f} SD in size, every one of them "
                              f"spurious.")
-        return tuple(sentences)
+        return tuple(sentences + _rule(spoken, studies))
+
+
+def _rule(spoken: list[tuple[Verdict, Estimate]], studies: int) -> list[str]:
+    """The noise rule's sentence, if the readout held back the word of any claim it
+    put into words; else nothing."""
+    held_back = any(low != high for low, high in (verdict.span(estimate)
+                                                  for verdict, estimate in spoken))
+    return [noise_rule(studies, "studies")] if held_back else []
 
 
 def _compare(difference: Estimate) -> str:

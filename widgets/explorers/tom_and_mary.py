@@ -31,7 +31,17 @@ import numpy as np
 
 from ..models import Perceiver, simulate_service
 from ..scenarios import CHURCH_REGIMES, MARY_BELIEF, START_GAP, TOM_BELIEF
-from .framework import OKABE_ITO, Control, Estimate, Explorer, Line, Panel, Verdict, signed
+from .framework import (
+    OKABE_ITO,
+    Control,
+    Estimate,
+    Explorer,
+    Line,
+    Panel,
+    Verdict,
+    noise_rule,
+    signed,
+)
 
 # Tom's and Mary's beliefs when a service starts: TOM_BELIEF, MARY_BELIEF and
 # START_GAP (widgets.scenarios).
@@ -238,6 +248,9 @@ class TomAndMaryExplorer(Explorer):
     def describe(self, values: Mapping[str, float],
                  results: Mapping[str, Any]) -> tuple[str, ...]:
         claims = self.claims(values, results)
+        # Whether any word below was held back by the noise rule: then the readout says why.
+        held_back = [not _decided(claims[key])
+                     for key in ("gap_vs_start", "tom_church", "mary_church")]
         tom, mary = results["tom_belief"][-1], results["mary_belief"][-1]
         gap = results["gap"].value
         verdict, estimate = claims["gap_vs_start"]
@@ -245,8 +258,7 @@ class TomAndMaryExplorer(Explorer):
         if low == high:
             versus = f"{verdict.words[low]} {START_GAP:.2f} at the start"
         else:
-            versus = (f"too close to its start ({START_GAP:.2f}) to say with "
-                      f"{self.readings} services whether it grew or shrank")
+            versus = f"too close to its start ({START_GAP:.2f}) to say whether it grew or shrank"
         sentences = [
             f"After {GREETINGS} greetings Tom's belief averages {tom:+.2f} and Mary's "
             f"{mary:+.2f}: a gap of {gap:.2f} ({_gap_error(results)}), {versus}.",
@@ -271,9 +283,7 @@ class TomAndMaryExplorer(Explorer):
             if low == high:
                 change = f"oxytocin {verdict.words[low]} the gap ({amount})"
             else:
-                change = (f"oxytocin changes the gap by {amount}: too close to "
-                          f"{GAP_CHANGE:.2f} to say whether it {verdict.words[low]} it or "
-                          f"{verdict.words[high]} it")
+                change = f"oxytocin changes the gap by {amount}: {_undecided_change(low, high)}"
             verdict, driver = claims["driver"]
             low, high = verdict.span(driver)
             if low == high == 1:
@@ -281,14 +291,41 @@ class TomAndMaryExplorer(Explorer):
             elif low == high == 0:
                 who = "here oxytocin moves the gap more than the loop does"
             else:
-                who = "the loop and oxytocin move it by amounts too close to tell apart"
+                who = (f"the loop and oxytocin move it by amounts too close to tell apart "
+                       f"(they differ by {abs(driver.value):.2f}, give or take "
+                       f"{driver.se:.2f})")
+            held_back += [not _decided(claims["oxytocin_effect"]),
+                          not _decided(claims["driver"])]
             sentences.append(
                 f"Compared with placebo at the same settings, {change}. Without the loop (no "
                 f"mimicry, beliefs from the faces alone) it would end at "
                 f"{results['gap_without_feedback'].value:.2f}: {who}."
             )
+        if any(held_back):
+            sentences.append(noise_rule(self.readings, "services"))
         sentences.extend(idle_controls(values))
         return tuple(sentences)
+
+
+def _decided(claim: tuple[Verdict, Estimate]) -> bool:
+    """Whether the verdict names one word (the estimate is clear of every line by its
+    margin of standard errors), rather than holding back."""
+    low, high = claim[0].span(claim[1])
+    return low == high
+
+
+def _undecided_change(low: int, high: int) -> str:
+    """What the readout says of oxytocin's change to the gap when the noise rule holds its
+    word back: which of :data:`OXYTOCIN_VERDICT`'s words it lies between, each line named
+    as a size of change in the gap (one line at a time: "0.05" alone reads like a p-value)."""
+    size = f"{GAP_CHANGE:.2f}"
+    if (low, high) == (1, 2):
+        return (f"whether that is a widening (the gap growing by more than {size}) or barely "
+                f"a change is too close to call")
+    if (low, high) == (0, 1):
+        return (f"whether that is a narrowing (the gap shrinking by more than {size}) or "
+                f"barely a change is too close to call")
+    return "whether it narrows the gap, barely changes it or widens it is too close to call"
 
 
 
@@ -302,9 +339,12 @@ def church_verdict(claim: tuple[Verdict, Estimate]) -> str:
     if low == high:
         word = verdict.words[low]
         return "undecided about the church" if word == "undecided" else f"finding it {word}"
-    edge = verdict.thresholds[low]
+    if high - low == 1:
+        where = f"too close to the {signed(verdict.thresholds[low], 1)} line to call"
+    else:  # pragma: no cover - needs a standard error of about 0.1 belief units
+        where = "too close to both lines to call"
     return (f"on the edge between {verdict.words[low]} and {verdict.words[high]} (mean "
-            f"belief {signed(belief.value)}, within the noise of the {signed(edge, 1)} line)")
+            f"belief {signed(belief.value)}, give or take {belief.se:.2f}: {where})")
 
 
 def _gap_error(results: Mapping[str, Any]) -> str:
