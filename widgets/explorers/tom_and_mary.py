@@ -283,7 +283,7 @@ class TomAndMaryExplorer(Explorer):
             if low == high:
                 change = f"oxytocin {verdict.words[low]} the gap ({amount})"
             else:
-                change = f"oxytocin changes the gap by {amount}: {_undecided_change(low, high)}"
+                change = f"oxytocin changes the gap by {amount}: {undecided_change(low, high)}"
             verdict, driver = claims["driver"]
             low, high = verdict.span(driver)
             if low == high == 1:
@@ -314,7 +314,7 @@ def _decided(claim: tuple[Verdict, Estimate]) -> bool:
     return low == high
 
 
-def _undecided_change(low: int, high: int) -> str:
+def undecided_change(low: int, high: int) -> str:
     """What the readout says of oxytocin's change to the gap when the noise rule holds its
     word back: which of :data:`OXYTOCIN_VERDICT`'s words it lies between, each line named
     as a size of change in the gap (one line at a time: "0.05" alone reads like a p-value)."""
