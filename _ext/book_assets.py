@@ -12,6 +12,10 @@
   that many processes (a build runs one notebook at a time).
 * Adds the book's small stylesheet (``assets/book.css``) to every page, and the
   explorer script and style only to pages that contain an explorer.
+* Keeps old addresses working when a chapter is split: a page whose sections moved to
+  another page gets the script ``assets/moved/<page>.js`` (for ``chapters/reading-faces``,
+  ``assets/moved/chapters/reading-faces.js``) inline in its head, which sends an address
+  naming a moved id on to the page that now has it, query and hash kept.
 * Moves each explorer's results out of the page into a script of their own,
   ``_static/explorer-data/<hash>.js``, named by a hash of its content. An explorer's
   results are most of its page's weight (about 250 KB of the gallery's 270 KB,
@@ -88,6 +92,18 @@ def _add_explorer_files(app, pagename, templatename, context, doctree) -> None:
         return
     app.add_css_file("explorer/explorer.css")
     app.add_js_file("explorer/explorer.js", loading_method="defer")
+
+
+#: Scripts that forward old addresses of moved sections, one per page that lost sections.
+MOVED = ASSETS / "moved"
+
+
+def _add_moved_sections_script(app, pagename, templatename, context, doctree) -> None:
+    script = MOVED / f"{pagename}.js"
+    if script.is_file():
+        # Inline, so that it runs as the head is read, before the page is drawn or anything
+        # else reads the address, and costs no request (every_reader defers script files).
+        app.add_js_file(None, body=script.read_text(encoding="utf-8"), priority=100)
 
 
 EXPLORER_DATA = Path("_static", "explorer-data")
@@ -218,6 +234,7 @@ def setup(app):
     app.connect("config-inited", _serve_assets)
     app.add_css_file("book.css")
     app.connect("html-page-context", _add_explorer_files)
+    app.connect("html-page-context", _add_moved_sections_script)
     app.connect("html-page-context", _move_explorer_data)
     app.connect("html-page-context", _drop_unused_scripts, priority=900)
     app.connect("doctree-resolved", _link_student_files)

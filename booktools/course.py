@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from booktools import myst
@@ -546,19 +546,27 @@ def citation(path: Path = ROOT / "CITATION.cff") -> dict[str, str]:
 
 # --- Links to explorer settings -------------------------------------------------------------
 
-def check_permalink(href: str, explorers: Mapping[str, type] | None = None
-                    ) -> tuple[str, dict[str, float]]:
+#: The page that shows every explorer (chapters/explorer-gallery.md).
+GALLERY_PAGE = "explorer-gallery.html"
+
+
+def check_permalink(href: str, explorers: Mapping[str, type] | None = None,
+                    pages: Mapping[str, str] | None = None) -> tuple[str, dict[str, float]]:
     """Check a link to an explorer setting; return (explorer name, control values).
 
     The link's fragment must be ``NAME?control=value&...`` for a known explorer,
     give every one of its controls exactly once, and give each a number on the
-    control's grid: then the page restores it exactly and shows no notice.
+    control's grid: then the page restores it exactly and shows no notice. With
+    ``pages`` (explorer name -> the built page that shows it; by default the book's
+    ``EXPLORER_PAGES``), a link that names a page must name the explorer's page or
+    the gallery, which shows every explorer.
     Raises :class:`CourseError` saying what is wrong.
     """
     if explorers is None:
-        from widgets.explorers import ALL_EXPLORERS
+        from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
 
         explorers = {cls.name: cls for cls in ALL_EXPLORERS}
+        pages = EXPLORER_PAGES if pages is None else pages
     fragment = urlsplit(href).fragment
     name, _, query = fragment.partition("?")
     if name not in explorers:
@@ -571,6 +579,10 @@ def check_permalink(href: str, explorers: Mapping[str, type] | None = None
     problems = []
     if sorted(keys) != sorted(controls):
         problems.append(f"gives {keys}, expected each of {list(controls)} once")
+    page = PurePosixPath(urlsplit(href).path).name
+    home = PurePosixPath(pages[name]).name if pages and name in pages else None
+    if home and page and page not in {GALLERY_PAGE, home}:
+        problems.append(f"opens {page}, but {name!r} is on {home} (or {GALLERY_PAGE})")
     values = {}
     for key, raw in pairs:
         if key not in controls:

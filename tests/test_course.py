@@ -26,7 +26,8 @@ from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUCTORS = ROOT / "chapters" / "instructors.md"
-CONTENT = ("hormesis", "attention", "reading-faces", "attachment", "tom-and-mary", "evidence")
+CONTENT = ("hormesis", "attention", "reading-faces", "faces-side-by-side", "attachment",
+           "tom-and-mary", "evidence")
 
 # A chapter in miniature. Words of prose, counted by hand as count_activities should:
 #   "Fixture chapter" 2; "One two three four five (cite) six." 5 + 2 + 1 = 8;
@@ -164,7 +165,7 @@ def test_a_chapter_without_a_title_is_an_error(tmp_path):
         read_chapter(chapter)
 
 
-def test_the_content_chapters_are_the_six_in_the_table_of_contents():
+def test_the_content_chapters_are_the_seven_in_the_table_of_contents():
     assert [p.stem for p in course.content_chapters()] == list(CONTENT)
 
 
@@ -304,6 +305,16 @@ def test_a_link_with_every_control_on_its_grid_is_accepted():
 def test_a_link_that_would_show_a_notice_is_refused(href, message):
     with pytest.raises(CourseError, match=message):
         check_permalink(href)
+
+
+def test_a_link_to_an_explorer_on_a_page_that_does_not_show_it_is_refused():
+    # The side-by-side explorer ("reading-faces") moved to its own chapter (issue 23): a
+    # link to it on the old chapter's page would open a page without it.
+    setting = "reading-faces?threshold=1.5&onset=0.5&salience_gain=0.5&speedup=0.4"
+    with pytest.raises(CourseError, match=r"is on faces-side-by-side\.html"):
+        check_permalink(f"reading-faces.html#{setting}")
+    for page in ("faces-side-by-side.html", "explorer-gallery.html", ""):
+        assert check_permalink(f"{page}#{setting}")[0] == "reading-faces"
 
 
 def test_every_link_on_the_instructors_page_restores_an_exact_setting():

@@ -36,8 +36,8 @@ from .test_browser import DESKTOP, open_page
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 EXPLORER_CSS = ROOT / "assets" / "explorer" / "explorer.css"
 GALLERY = "chapters/explorer-gallery.html"
-SELF_CHECK_CHAPTERS = ("hormesis", "attention", "reading-faces", "attachment",
-                       "tom-and-mary", "evidence")
+SELF_CHECK_CHAPTERS = ("hormesis", "attention", "reading-faces", "faces-side-by-side",
+                       "attachment", "tom-and-mary", "evidence")
 PLACES = [(cls, EXPLORER_PAGES[cls.name]) for cls in ALL_EXPLORERS]
 IDS = [cls.name for cls in ALL_EXPLORERS]
 #: Where a live region may be: the readout, and the copy button's confirmation.

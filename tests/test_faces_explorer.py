@@ -1,4 +1,5 @@
-"""The reading-faces explorer: three outcomes per reading, and a gap in net warmth."""
+"""The reading-faces explorer (chapters/faces-side-by-side.md): three outcomes per reading,
+and a gap in net warmth."""
 
 from __future__ import annotations
 

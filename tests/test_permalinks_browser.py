@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from widgets.explorers import ALL_EXPLORERS, HormesisExplorer
 
 from .conftest import ROOT
-from .test_browser import DESKTOP, PHONE, START_EXPLORERS, open_page
+from .test_browser import DESKTOP, PHONE, START_EXPLORERS, PageWatch, open_page
 from .test_explorers_browser import IDS, PLACES, a_setting_off_the_defaults, current_values
 from .test_pdf import normalise  # as the book's PDF is read: ligatures, spaces
 
@@ -410,4 +410,61 @@ def test_these_checks_catch_the_old_script(browser, server, site):
         wrong = what_is_wrong(page, watch, [], owner, words)
         assert any(w.endswith("did not start") for w in wrong), address
     assert "page errors" in watch.problems()
+    context.close()
+
+
+# -- Sections that moved when a chapter was split (issue 23) -----------------------------------
+
+OLD_PAGE, NEW_PAGE = "chapters/reading-faces.html", "chapters/faces-side-by-side.html"
+
+
+def test_the_moved_ids_are_on_the_new_built_page_and_not_on_the_old(site):
+    from .test_moved_sections import moved
+
+    ids = moved()["ids"]
+    new = set(re.findall(r'\bid="([^"]+)"', (site / NEW_PAGE).read_text(encoding="utf-8")))
+    old = set(re.findall(r'\bid="([^"]+)"', (site / OLD_PAGE).read_text(encoding="utf-8")))
+    assert [i for i in ids if i not in new] == []
+    assert [i for i in ids if i in old] == []
+    # Only the old page carries the script that forwards them, in its head.
+    head = (site / OLD_PAGE).read_text(encoding="utf-8").split("</head>")[0]
+    assert json.dumps(moved()) in head
+    assert '"to": "faces-side-by-side.html"' not in (site / NEW_PAGE).read_text(encoding="utf-8")
+
+
+def test_an_old_address_of_a_moved_section_lands_on_the_new_page(browser, server, site):
+    from .test_moved_sections import moved
+
+    explorer = BY_NAME["reading-faces"]
+    setting = a_setting_off_the_defaults(explorer)
+    query = "&".join(f"{k}={v:g}" for k, v in setting.items())
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    watch = PageWatch(page, server)
+    addresses = [f"?visit={n}#{i}" for n, i in enumerate(moved()["ids"])]
+    addresses.append(f"?visit=x#reading-faces?{query}")  # an explorer permalink
+    for address in addresses:
+        page.goto(f"{server}/{OLD_PAGE}{address}", wait_until="commit")
+        page.wait_for_url(f"{server}/{NEW_PAGE}{address}", wait_until="load")
+        target = address.split("#")[1].split("?")[0]
+        assert page.evaluate("id => Boolean(document.getElementById(id))", target), address
+    page.evaluate(START_EXPLORERS)
+    assert current_values(page, explorer.name) == setting
+    assert what_is_wrong(page, watch, [], None) == []
+    # An address of a section that stayed is not forwarded.
+    page.goto(f"{server}/{OLD_PAGE}?visit=y#faces-two-pulls", wait_until="load")
+    assert page.url == f"{server}/{OLD_PAGE}?visit=y#faces-two-pulls"
+    # Nor is one changed on the open page to a section that stayed; one that moved is.
+    page.evaluate(SET_HASH, "faces-evidence-bound")
+    assert page.url.endswith(f"{OLD_PAGE}?visit=y#faces-evidence-bound")
+    with page.expect_navigation(url=f"{server}/{NEW_PAGE}?visit=y#fig-faces-map"):
+        page.evaluate("location.hash = 'fig-faces-map'")
+    assert watch.problems() == {}
+    context.close()
+    # From a copy of the site on disk, too.
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto((site / OLD_PAGE).resolve().as_uri() + "#are-social-cues-ambiguous-at-all",
+              wait_until="commit")
+    page.wait_for_url((site / NEW_PAGE).resolve().as_uri() + "#are-social-cues-ambiguous-at-all")
     context.close()

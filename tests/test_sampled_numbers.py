@@ -4,8 +4,8 @@ The church model and the simulated literature are sampled: their numbers come wi
 noise. Their chapters glue those numbers with :func:`widgets.scenarios.sampled`, which
 prints "value ± standard error" and refuses an estimate without one. This test reads the
 chapters' code and fails on a glued estimate (``something.value``) that bypasses it. The
-reading-faces and attachment chapters are solved, not sampled (their estimates carry only the
-solver's error), so they are not checked here.
+chapters on reading faces (reading-faces, faces-side-by-side) and attachment are solved, not
+sampled (their estimates carry only the solver's error), so they are not checked here.
 """
 
 from __future__ import annotations

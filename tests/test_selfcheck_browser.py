@@ -19,8 +19,8 @@ from .test_browser import DESKTOP, PHONE, open_page
 
 pytestmark = pytest.mark.browser
 
-CONTENT_CHAPTERS = ("hormesis", "attention", "reading-faces", "attachment", "tom-and-mary",
-                    "evidence")
+CONTENT_CHAPTERS = ("hormesis", "attention", "reading-faces", "faces-side-by-side",
+                    "attachment", "tom-and-mary", "evidence")
 MIN_QUESTIONS = 3
 
 

@@ -18,7 +18,9 @@ ALL_EXPLORERS = (HormesisExplorer, FacesExplorer, TomAndMaryExplorer, AttentionE
 #: Every explorer also appears on the gallery page.
 EXPLORER_PAGES = {
     "hormesis": "chapters/hormesis.html",
-    "reading-faces": "chapters/reading-faces.html",
+    # Named before its chapter was split off chapters/reading-faces (issue 23); the name is
+    # the permalink anchor, kept so that old links to a setting still work.
+    "reading-faces": "chapters/faces-side-by-side.html",
     "forming-face": "chapters/reading-faces.html",
     "tom-and-mary": "chapters/tom-and-mary.html",
     "attention-budget": "chapters/attention.html",

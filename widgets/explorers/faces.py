@@ -105,7 +105,7 @@ class FacesExplorer(Explorer):
     """Psychometric curves from the drift-diffusion reading model."""
 
     name = "reading-faces"
-    title = "Reading a face as it forms: Tom and Mary, placebo and oxytocin"
+    title = "Tom and Mary read the same faces: placebo and oxytocin"
     slow = True
     controls = (
         Control("threshold", "Evidence needed to decide (0.5 to 2.5)", 0.5, 2.5, 1.0, 1.5, "",
