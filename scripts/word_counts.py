@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in course.content_chapters():
         words = reading_words(path.read_text(encoding="utf-8"))
         flag = "over" if words > LIMIT else ""
-        print(f"{path.stem:<16} {words:>6}  {flag}")
+        print(f"{path.stem:<20} {words:>6}  {flag}")
         if words > LIMIT:
             over.append(path.stem)
     print(f"limit {LIMIT} words of prose before the exercises")
