@@ -141,7 +141,7 @@ class ServiceTraceExplorer(Explorer):
                     f"{signed(float(results['mary_face'][k]))}. Their beliefs end "
                     f"{gap:.2f} apart.")
         sentences.append("This is one service: another seed gives other numbers. The "
-                         "comparator averages 1,000 services.")
+                         "Tom-and-Mary explorer averages 1,000 services.")
         return tuple(sentences)
 
 
