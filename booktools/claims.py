@@ -55,7 +55,7 @@ CHAPTERS = ROOT / "chapters"
 GRADES = ("strong", "moderate", "weak", "contested", "refuted", "not shown", "unsupported")
 #: The sphinx-design badge colour of each grade (the convention in CONTRIBUTING.md).
 BADGES = {"strong": "success", "moderate": "info", "weak": "warning", "contested": "muted",
-          "refuted": "danger", "not shown": "secondary", "unsupported": "dark"}
+          "refuted": "danger", "not shown": "light", "unsupported": "dark"}
 ORIGINS = ("post", "comment")
 FIELDS = {"id", "origin", "opens", "claim", "grade", "keys", "chapter", "note"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

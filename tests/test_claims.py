@@ -130,7 +130,7 @@ def test_a_not_shown_claim_with_a_note_loads_and_shows_the_note(book):
     (claim,) = load(book, text)
     assert claim.note == "It tested *rats*."
     table = register_markdown([claim])
-    assert "{bdg-secondary}`not shown`" in table
+    assert "{bdg-light}`not shown`" in table
     assert r"It tested \*rats\*." in table  # the note is text, not Markdown
 
 
@@ -148,7 +148,7 @@ def test_every_row_of_the_table_carries_its_anchor_and_badge():
         assert f"({claim.anchor})=" in text
     assert text.count("<tr id=") == len(claims)
     assert "{bdg-dark}`unsupported`" in text and "{bdg-danger}`refuted`" in text
-    assert "{bdg-secondary}`not shown`" in text
+    assert "{bdg-light}`not shown`" in text
 
 
 # -- the scale, as the book prints it ----------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -50,13 +51,23 @@ def open_and_run(browser, jupyterlab, chapter):
     page.route("**/*", lambda route: route.continue_()
                if route.request.url.startswith((base, "data:", "blob:"))
                else (outside.append(route.request.url), route.abort()))
-    page.goto(f"{base}/lab?token={token}", wait_until="domcontentloaded")
+    # A fresh, empty workspace for each test: the server keeps workspaces, so with the
+    # default one each new page restored the notebooks earlier tests had opened (each with a
+    # kernel), and on a loaded machine the restore finished after the new notebook opened
+    # and put an old one in front of it (three chapters timed out in a clean CI run).
+    workspace = f"{chapter}-{uuid.uuid4().hex[:8]}"
+    page.goto(f"{base}/lab/workspaces/{workspace}?reset&token={token}",
+              wait_until="domcontentloaded")
     page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined",
                            timeout=90000)
     page.evaluate("window.jupyterapp.started")
-    page.evaluate("""path => window.jupyterapp.commands.execute('docmanager:open',
-                     {path, factory: 'Jupytext Notebook'})""", f"{chapter}.md")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
+    page.evaluate("""async path => {
+        const app = window.jupyterapp;
+        const widget = await app.commands.execute('docmanager:open',
+                                                  {path, factory: 'Jupytext Notebook'});
+        app.shell.activateById(widget.id);
+    }""", f"{chapter}.md")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120000)
     page.wait_for_function(
         "document.querySelector('.jp-Notebook') && "
         "!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=busy]')")
