@@ -136,7 +136,7 @@ class TomAndMaryExplorer(Explorer):
                      "rather than the face they finally saw"),
         Control("oxytocin", "Oxytocin (0 placebo, 1 the model's largest effect)", 0, 1, 1, 1,
                 "", decimals=0),
-        Control("congregation_mean", "Congregation's mean intention (−1 to +1)", -0.4, 0.6,
+        Control("congregation_mean", "Congregation's mean intention (−0.4 to +0.6)", -0.4, 0.6,
                 0.2, 0.2, "", decimals=1),
         Control("regime", "Oxytocin's two pulls", 0, 2, 1, 1, "", decimals=0,
                 labels=tuple(name for name, _, _ in REGIMES),
