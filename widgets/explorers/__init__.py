@@ -7,12 +7,14 @@ from .framework import Control, Explorer, Line, Panel, building_static_site
 from .hormesis import HormesisExplorer
 from .literature import LiteratureExplorer
 from .paths import PathsExplorer
+from .real_studies import StudyPowerExplorer
 from .service_trace import ServiceTraceExplorer
 from .tom_and_mary import TomAndMaryExplorer
 
 #: Every explorer in the book; tests and benchmarks iterate over this.
 ALL_EXPLORERS = (HormesisExplorer, FacesExplorer, TomAndMaryExplorer, AttentionExplorer,
-                 AttachmentExplorer, ServiceTraceExplorer, LiteratureExplorer, PathsExplorer)
+                 AttachmentExplorer, ServiceTraceExplorer, LiteratureExplorer, PathsExplorer,
+                 StudyPowerExplorer)
 
 #: Where each explorer is tested in the built site (its chapter, else the gallery).
 #: Every explorer also appears on the gallery page.
@@ -27,6 +29,7 @@ EXPLORER_PAGES = {
     "attachment-plane": "chapters/attachment.html",
     "one-service": "chapters/tom-and-mary.html",
     "literature": "chapters/evidence.html",
+    "study-power": "chapters/real-studies.html",
 }
 
 __all__ = [
@@ -44,5 +47,6 @@ __all__ = [
     "LiteratureExplorer",
     "PathsExplorer",
     "ServiceTraceExplorer",
+    "StudyPowerExplorer",
     "TomAndMaryExplorer",
 ]

@@ -8,6 +8,7 @@ keys behind its defaults in its docstring:
 * :mod:`widgets.models.interpretation`: reading a forming expression (drift-diffusion);
 * :mod:`widgets.models.encounters`: Tom and Mary at church, the feedback loop;
 * :mod:`widgets.models.studies`: many small studies, power and publication bias;
+* :mod:`widgets.models.meta_analysis`: three real meta-analyses' studies, pooled;
 * :mod:`widgets.models.attachment`: the anxiety × avoidance plane as model parameters.
 
 Importing this package imports neither matplotlib nor ipywidgets.
@@ -49,7 +50,15 @@ from .interpretation import (
     solve_expression,
     solve_expressions,
 )
-from .studies import Literature, simulate_literature
+from .meta_analysis import (
+    EggerTest,
+    MetaAnalysis,
+    Pooled,
+    egger_test,
+    load_meta_analyses,
+    random_effects,
+)
+from .studies import Literature, ci_to_standard_error, simulate_literature, study_power
 
 __all__ = [
     # dose_response
@@ -87,6 +96,15 @@ __all__ = [
     # studies
     "Literature",
     "simulate_literature",
+    "study_power",
+    "ci_to_standard_error",
+    # meta_analysis
+    "MetaAnalysis",
+    "Pooled",
+    "EggerTest",
+    "load_meta_analyses",
+    "random_effects",
+    "egger_test",
     # attachment
     "AttachmentProfile",
     "attachment_profile",

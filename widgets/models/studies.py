@@ -50,6 +50,20 @@ trust effect is about zero (declerck2020registered; nave2015does).
 
 What the model leaves out: flexible analyses, multiple outcomes, unequal
 groups, and publication bias that depends on the direction of the effect.
+
+**A real study's power** (:func:`study_power`). For a study that reports an
+effect with standard error :math:`s`, the power to detect a true effect
+:math:`\delta` with a two-sided z-test at level :math:`\alpha` is
+
+.. math::
+
+    1 - \Phi\left(z_{1-\alpha/2} - \frac{|\delta|}{s}\right)
+      + \Phi\left(-z_{1-\alpha/2} - \frac{|\delta|}{s}\right),
+
+as metameta computes it (quintana2022guide): the study's estimate is taken
+to be normal around :math:`\delta` with standard deviation :math:`s`. Where a
+source gives only a 95 % interval, :func:`ci_to_standard_error` recovers
+:math:`s` as (upper − lower) / (2 × 1.96), metameta's ``ci_to_se``.
 """
 
 from __future__ import annotations
@@ -58,12 +72,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 from ._random import make_rng
 from ._validation import check_int, check_real
 
-__all__ = ["Literature", "simulate_literature"]
+__all__ = ["Literature", "ci_to_standard_error", "simulate_literature", "study_power"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,3 +239,62 @@ def _normal_group(
     sample_mean = np.where(sizes > 0, sample_mean, 0.0)
     sum_squares = 2.0 * rng.standard_gamma((safe - 1) / 2.0)
     return sample_mean, sum_squares
+
+
+def study_power(standard_error, true_effect, alpha: float = 0.05) -> np.ndarray | float:
+    """Two-sided power of a z-test for a study with this standard error.
+
+    standard_error : float or array of float
+        The study's standard error [effect-size units], each in (0, 10].
+    true_effect : float or array of float
+        The true effect [same units], each in [-5, 5]; only its size matters.
+    alpha : float
+        Significance level, in (0, 0.5]. Default 0.05.
+
+    Arrays broadcast against each other (numpy rules); a float comes back for two
+    scalars. Power is alpha at a true effect of 0 and tends to 1 as the standard error
+    tends to 0.
+    """
+    alpha = check_real("alpha", alpha, 0.0, 0.5, low_open=True)
+    se = _checked_array("standard_error", standard_error, 0.0, 10.0, low_open=True)
+    effect = _checked_array("true_effect", true_effect, -5.0, 5.0)
+    critical = stats.norm.isf(alpha / 2)
+    shift = np.abs(effect) / se
+    # Both tails as upper tails (sf), so that a power near 1 keeps its digits.
+    power = stats.norm.sf(critical - shift) + stats.norm.sf(critical + shift)
+    return float(power) if np.ndim(power) == 0 else power
+
+
+def ci_to_standard_error(lower, upper) -> np.ndarray | float:
+    """Standard error from a 95 % interval: (upper − lower) / (2 × 1.96) (metameta's
+    ``ci_to_se``). ``upper`` must exceed ``lower``, elementwise."""
+    low = _checked_array("lower", lower, -10.0, 10.0)
+    high = _checked_array("upper", upper, -10.0, 10.0)
+    width = high - low
+    if np.any(width <= 0):
+        bad = np.argwhere(np.broadcast_to(width <= 0, width.shape))[0]
+        raise ValueError(
+            f"upper must exceed lower; at index {tuple(int(i) for i in bad)} lower = "
+            f"{float(np.broadcast_to(low, width.shape)[tuple(bad)])!r} and upper = "
+            f"{float(np.broadcast_to(high, width.shape)[tuple(bad)])!r}")
+    se = width / (2 * 1.96)
+    return float(se) if np.ndim(se) == 0 else se
+
+
+def _checked_array(name: str, value, low: float, high: float, *,
+                   low_open: bool = False) -> np.ndarray:
+    """``value`` as a float array if every element is a finite number in range; the error
+    names the parameter, the first bad value and the allowed range."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") \
+            from None
+    if np.asarray(value).dtype == bool:
+        raise TypeError(f"{name} must be a number or an array of numbers, got booleans")
+    flat = array.reshape(-1)
+    above_low = flat > low if low_open else flat >= low
+    good = np.isfinite(flat) & above_low & (flat <= high)
+    if not good.all():
+        check_real(name, float(flat[~good][0]), low, high, low_open=low_open)  # raises
+    return array
