@@ -27,7 +27,7 @@ from widgets.explorers import ALL_EXPLORERS, EXPLORER_PAGES
 ROOT = Path(__file__).resolve().parent.parent
 INSTRUCTORS = ROOT / "chapters" / "instructors.md"
 CONTENT = ("hormesis", "attention", "reading-faces", "faces-side-by-side", "attachment",
-           "tom-and-mary", "evidence")
+           "tom-and-mary", "evidence", "real-studies")
 
 # A chapter in miniature. Words of prose, counted by hand as count_activities should:
 #   "Fixture chapter" 2; "One two three four five (cite) six." 5 + 2 + 1 = 8;
@@ -165,7 +165,7 @@ def test_a_chapter_without_a_title_is_an_error(tmp_path):
         read_chapter(chapter)
 
 
-def test_the_content_chapters_are_the_seven_in_the_table_of_contents():
+def test_the_content_chapters_are_the_eight_in_the_table_of_contents():
     assert [p.stem for p in course.content_chapters()] == list(CONTENT)
 
 

@@ -37,7 +37,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 EXPLORER_CSS = ROOT / "assets" / "explorer" / "explorer.css"
 GALLERY = "chapters/explorer-gallery.html"
 SELF_CHECK_CHAPTERS = ("hormesis", "attention", "reading-faces", "faces-side-by-side",
-                       "attachment", "tom-and-mary", "evidence")
+                       "attachment", "tom-and-mary", "evidence", "real-studies")
 PLACES = [(cls, EXPLORER_PAGES[cls.name]) for cls in ALL_EXPLORERS]
 IDS = [cls.name for cls in ALL_EXPLORERS]
 #: Where a live region may be: the readout, and the copy button's confirmation.

@@ -14,7 +14,7 @@ from booktools.student import read_glue
 ROOT = Path(__file__).resolve().parent.parent
 #: Every chapter with an explorer asks for predictions before it.
 CHAPTERS_WITH_PROMPTS = ("hormesis", "attention", "attachment", "reading-faces",
-                         "faces-side-by-side", "tom-and-mary", "evidence")
+                         "faces-side-by-side", "tom-and-mary", "evidence", "real-studies")
 
 SOURCE = """\
 Some text.

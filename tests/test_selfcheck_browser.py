@@ -20,7 +20,7 @@ from .test_browser import DESKTOP, PHONE, open_page
 pytestmark = pytest.mark.browser
 
 CONTENT_CHAPTERS = ("hormesis", "attention", "reading-faces", "faces-side-by-side",
-                    "attachment", "tom-and-mary", "evidence")
+                    "attachment", "tom-and-mary", "evidence", "real-studies")
 MIN_QUESTIONS = 3
 
 

@@ -101,7 +101,7 @@ class MetaAnalysis:
 
     @property
     def significant(self) -> np.ndarray:
-        """Which studies' own 95 % intervals exclude zero (|y / s| > 1.96)."""
+        """Which studies' own 95 % intervals exclude zero: absolute y/s above 1.96."""
         return np.abs(self.effects / self.standard_errors) > Z_95
 
 
