@@ -132,6 +132,7 @@ class StudyPowerExplorer(Explorer):
             "median": float(np.median(powers)),
             "at_target": int(np.count_nonzero(powers >= POWER_TARGET)),
             "observed": int(np.count_nonzero(meta.significant)),
+            "observed_for": int(np.count_nonzero(meta.significant & (meta.effects > 0))),
         }
         for i, curve in enumerate(firepower):
             results[f"firepower_{i}"] = np.round(curve, 4)
@@ -151,8 +152,17 @@ class StudyPowerExplorer(Explorer):
         power = (f"If the true effect were {effect:.2f} SD in every study, their power would "
                  f"run from {_percent(results['lowest'])} to {_percent(results['highest'])} "
                  f"(median {_percent(results['median'])}); {reach} the usual 80 %.")
+        observed, in_favour = results["observed"], results["observed_for"]
+        against = observed - in_favour
+        if observed == 0:
+            direction = ""
+        elif against == 0:
+            whom = {1: "", 2: "both "}.get(observed, "all ")
+            direction = f"; {whom}in favour of oxytocin"
+        else:
+            direction = f"; {in_favour} in favour of oxytocin, {against} against"
         count = (f"Expected to reach p < 0.05: {results['expected']:.1f} of {k} studies (the "
-                 f"sum of their powers, exact). In the data, {results['observed']} of {k} "
-                 f"did (their 95 % intervals exclude zero); with no true effect, chance "
-                 f"alone would give about {ALPHA * k:.1f}.")
+                 f"sum of their powers, exact). In the data, {observed} of {k} did (their 95 % "
+                 f"intervals exclude zero{direction}); with no true effect, chance alone "
+                 f"would give about {ALPHA * k:.1f}.")
         return who, power, count
