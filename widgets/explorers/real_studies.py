@@ -33,6 +33,8 @@ CURVE_ERRORS = np.round(np.linspace(0.03, 0.75, 73), 10)
 FIREPOWER_EFFECTS = np.round(np.linspace(0.1, 1.0, 10), 10)
 #: Short names for the control's positions (phone width).
 SHORT_NAMES = ("Ooi 2017: autism, 9", "Keech 2018: 12", "Bakermans-Kranenburg 2013: 19")
+#: The right panel's legend: first author and year, short enough for a phone.
+LEGEND_NAMES = ("Ooi 2017", "Keech 2018", "Bakermans-Kranenburg 2013")
 #: One colour per meta-analysis on the right panel.
 COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"])
 
@@ -92,7 +94,7 @@ class StudyPowerExplorer(Explorer):
             x_range=(0.1, 1.0),
             y_range=(0, 1),
             lines=tuple(
-                Line("firepower_effects", f"firepower_{i}", meta.label, COLOURS[i],
+                Line("firepower_effects", f"firepower_{i}", LEGEND_NAMES[i], COLOURS[i],
                      markers=True, dashed=i == 1)
                 for i, meta in enumerate(load_meta_analyses())
             ) + (
