@@ -34,7 +34,7 @@ FIREPOWER_EFFECTS = np.round(np.linspace(0.1, 1.0, 10), 10)
 #: Short names for the control's positions (phone width).
 SHORT_NAMES = ("Ooi 2017: autism, 9", "Keech 2018: 12", "Bakermans-Kranenburg 2013: 19")
 #: The right panel's legend: first author and year, short enough for a phone.
-LEGEND_NAMES = ("Ooi 2017", "Keech 2018", "Bakermans-Kranenburg 2013")
+LEGEND_NAMES = ("Ooi 2017", "Keech 2018", "Bakermans-K. 2013")
 #: One colour per meta-analysis on the right panel.
 COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"])
 
