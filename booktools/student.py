@@ -25,7 +25,9 @@ What changes, and why:
   collapsed HTML ``<details>`` element; admonitions become block quotes with a
   bold title. Any other directive is an error: nothing is guessed.
 * **Roles** become text. Citations are author–year, read from the
-  bibliography: "(Calabrese & Baldwin, 2002)", "Calabrese and Baldwin (2002)".
+  bibliography: "(Calabrese & Baldwin, 2002)", "Calabrese and Baldwin (2002)";
+  works that would read alike are told apart as on the site ("Bartz, Zaki, et al.,
+  2011", "Quintana, 2022a").
   ``{glue:text}`` shows the value the website shows, read from the build's glue
   data and formatted as myst-nb formats it; without a build, a bracketed note
   names the value. Badges become bold words; ``{term}``, ``{doc}``, ``{ref}`` and
@@ -169,19 +171,74 @@ class Bibliography:
         return names, entry.fields["year"]
 
     def authors(self, key: str, conjunction: str) -> str:
-        """'A', 'A and B' (or 'A & B'), or 'A et al.' for three or more authors."""
+        """'A', 'A and B' (or 'A & B'), or 'A et al.' for three or more authors; 'A, B,
+        et al.' where 'A et al.' would name two works of one year alike (as on the site)."""
         names, _ = self._names_and_year(key)
         if len(names) == 1:
             return names[0]
         if len(names) == 2:
             return f"{names[0]} {conjunction} {names[1]}"
-        return f"{names[0]} et al."
+        shown = self._distinct()[0].get(key, 1)
+        if shown >= len(names):
+            return ", ".join(names[:-1]) + f", {conjunction} {names[-1]}"
+        return ", ".join(names[:shown]) + (" et al." if shown == 1 else ", et al.")
+
+    def year(self, key: str) -> str:
+        """The year, with a letter where the same authors have two works that year."""
+        return self._names_and_year(key)[1] + self._distinct()[1].get(key, "")
+
+    def _distinct(self) -> tuple[dict[str, int], dict[str, str]]:
+        """How many authors each citation names, and the letter after its year, worked out as
+        the site's reference style does (``_ext/distinct_citations.py``, APA's rules): among
+        works that 'A et al., year' would name alike, a work names the fewest leading
+        authors (at least two) that set it apart from every work with other authors, and
+        works by the very same authors get letters in the order of their titles."""
+        if getattr(self, "_distinct_cache", None) is not None:
+            return self._distinct_cache
+        groups: dict[tuple[str, str], list[str]] = {}
+        for key in self.entries:
+            try:
+                names, year = self._names_and_year(key)
+            except KeyError:
+                continue  # no author or year: never cited author-year
+            short = names[0] if len(names) < 3 else f"{names[0]} et al."
+            if len(names) == 2:
+                short = " and ".join(names)
+            groups.setdefault((short, year), []).append(key)
+        shown: dict[str, int] = {}
+        letters: dict[str, str] = {}
+        for keys in groups.values():
+            if len(keys) < 2:
+                continue
+            names = {key: tuple(self._names_and_year(key)[0]) for key in keys}
+            for key, mine in names.items():
+                others = [other for k, other in names.items() if k != key and other != mine]
+                for count in range(2, len(mine) + 1):
+                    if others and all((other[:count], count >= len(other))
+                                      != (mine[:count], count >= len(mine))
+                                      for other in others):
+                        shown[key] = count
+                        break
+            same: dict[tuple[str, ...], list[str]] = {}
+            for key in keys:
+                same.setdefault(names[key], []).append(key)
+            for twins in same.values():
+                if len(twins) > 1:
+                    for index, key in enumerate(sorted(twins, key=self._title_order)):
+                        letters[key] = "abcdefghijklmnopqrstuvwxyz"[index]
+        self._distinct_cache = (shown, letters)
+        return self._distinct_cache
+
+    def _title_order(self, key: str) -> str:
+        """APA orders same-author, same-year works by title, ignoring a leading article."""
+        title = re.sub(r"[{}]", "", self.entries[key].fields.get("title", "")).lower()
+        return re.sub(r"^(a|an|the)\s+", "", title)
 
     def _grouped(self, keys: Sequence[str], conjunction: str) -> list[tuple[str, str]]:
         """(authors, years) per run of keys by the same authors: ('A & B', '2002, 2003')."""
         groups: list[tuple[str, list[str]]] = []
         for key in keys:
-            authors, year = self.authors(key, conjunction), self._names_and_year(key)[1]
+            authors, year = self.authors(key, conjunction), self.year(key)
             if groups and groups[-1][0] == authors:
                 groups[-1][1].append(year)
             else:

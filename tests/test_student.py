@@ -408,3 +408,32 @@ def test_every_local_link_in_the_site_resolves(site):
             if not resolved.exists():
                 broken.append(f"{page.relative_to(site)} -> {target}")
     assert broken == []
+
+
+DISTINCT_BIB = r"""
+@article{smith2001one, author = {Smith, Ann and Brown, Bob and Clark, Cy},
+  title = {One}, journal = {J}, year = {2001}}
+@article{smith2001two, author = {Smith, Ann and Green, Gil and Clark, Cy},
+  title = {Two}, journal = {J}, year = {2001}}
+@article{jones2005zebra, author = {Jones, Jo and Lee, Lu},
+  title = {The zebra}, journal = {J}, year = {2005}}
+@article{jones2005apple, author = {Jones, Jo and Lee, Lu},
+  title = {An apple}, journal = {J}, year = {2005}}
+@article{smith2002alone, author = {Smith, Ann and Brown, Bob and Clark, Cy},
+  title = {Alone}, journal = {J}, year = {2002}}
+"""
+
+
+def test_citations_that_would_read_alike_are_told_apart_as_on_the_site(tmp_path):
+    """APA's rules, as _ext/distinct_citations.py applies them on the site: 'Smith et al.,
+    2001' would name two works, so each names a second author; the same two authors twice in
+    one year get letters in the order of their titles, ignoring a leading article."""
+    bib = tmp_path / "references.bib"
+    bib.write_text(DISTINCT_BIB, encoding="utf-8")
+    bibliography = Bibliography([bib])
+    assert bibliography.parenthetical(["smith2001one"]) == "(Smith, Brown, et al., 2001)"
+    assert bibliography.textual(["smith2001two"]) == "Smith, Green, et al. (2001)"
+    assert bibliography.parenthetical(["jones2005apple", "jones2005zebra"]) == \
+        "(Jones & Lee, 2005a, 2005b)"
+    assert bibliography.textual(["jones2005zebra"]) == "Jones and Lee (2005b)"
+    assert bibliography.parenthetical(["smith2002alone"]) == "(Smith et al., 2002)"
