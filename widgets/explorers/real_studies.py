@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..models import load_meta_analyses, study_power
+from ..scenarios import pct
 from .framework import OKABE_ITO, Control, Explorer, Line, Panel
 
 #: Significance level of every test, as in metameta.
@@ -48,7 +49,8 @@ def _firepower() -> tuple[np.ndarray, ...]:
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:.0f} %"
+    """'9 %': a share as the book prints it (widgets.scenarios.pct), with its sign."""
+    return f"{pct(share)} %"
 
 
 class StudyPowerExplorer(Explorer):

@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["check_int", "check_real"]
+import numpy as np
+
+__all__ = ["check_int", "check_real", "check_reals"]
 
 
 def _format_range(low: float, high: float, low_open: bool, high_open: bool) -> str:
@@ -66,3 +68,23 @@ def check_int(name: str, value: object, low: int, high: int) -> int:
     if not low <= number <= high:
         raise ValueError(f"{name} = {value!r} is outside the allowed range {allowed}")
     return number
+
+
+def check_reals(name: str, value, low: float, high: float, *,
+                low_open: bool = False) -> np.ndarray:
+    """``value`` (a number or an array of numbers) as a float array if every element is a
+    finite number in range; the error names the parameter, the first bad value and the
+    allowed range, as :func:`check_real` does."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") \
+            from None
+    if np.asarray(value).dtype == bool:
+        raise TypeError(f"{name} must be a number or an array of numbers, got booleans")
+    flat = array.reshape(-1)
+    above_low = flat > low if low_open else flat >= low
+    good = np.isfinite(flat) & above_low & (flat <= high)
+    if not good.all():
+        check_real(name, float(flat[~good][0]), low, high, low_open=low_open)  # raises
+    return array

@@ -75,7 +75,7 @@ import numpy as np
 from scipy import special, stats
 
 from ._random import make_rng
-from ._validation import check_int, check_real
+from ._validation import check_int, check_real, check_reals
 
 __all__ = ["Literature", "ci_to_standard_error", "simulate_literature", "study_power"]
 
@@ -256,8 +256,8 @@ def study_power(standard_error, true_effect, alpha: float = 0.05) -> np.ndarray 
     tends to 0.
     """
     alpha = check_real("alpha", alpha, 0.0, 0.5, low_open=True)
-    se = _checked_array("standard_error", standard_error, 0.0, 10.0, low_open=True)
-    effect = _checked_array("true_effect", true_effect, -5.0, 5.0)
+    se = check_reals("standard_error", standard_error, 0.0, 10.0, low_open=True)
+    effect = check_reals("true_effect", true_effect, -5.0, 5.0)
     critical = stats.norm.isf(alpha / 2)
     shift = np.abs(effect) / se
     # Both tails as upper tails (sf), so that a power near 1 keeps its digits.
@@ -268,8 +268,8 @@ def study_power(standard_error, true_effect, alpha: float = 0.05) -> np.ndarray 
 def ci_to_standard_error(lower, upper) -> np.ndarray | float:
     """Standard error from a 95 % interval: (upper − lower) / (2 × 1.96) (metameta's
     ``ci_to_se``). ``upper`` must exceed ``lower``, elementwise."""
-    low = _checked_array("lower", lower, -10.0, 10.0)
-    high = _checked_array("upper", upper, -10.0, 10.0)
+    low = check_reals("lower", lower, -10.0, 10.0)
+    high = check_reals("upper", upper, -10.0, 10.0)
     width = high - low
     if np.any(width <= 0):
         bad = np.argwhere(np.broadcast_to(width <= 0, width.shape))[0]
@@ -280,21 +280,3 @@ def ci_to_standard_error(lower, upper) -> np.ndarray | float:
     se = width / (2 * 1.96)
     return float(se) if np.ndim(se) == 0 else se
 
-
-def _checked_array(name: str, value, low: float, high: float, *,
-                   low_open: bool = False) -> np.ndarray:
-    """``value`` as a float array if every element is a finite number in range; the error
-    names the parameter, the first bad value and the allowed range."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") \
-            from None
-    if np.asarray(value).dtype == bool:
-        raise TypeError(f"{name} must be a number or an array of numbers, got booleans")
-    flat = array.reshape(-1)
-    above_low = flat > low if low_open else flat >= low
-    good = np.isfinite(flat) & above_low & (flat <= high)
-    if not good.all():
-        check_real(name, float(flat[~good][0]), low, high, low_open=low_open)  # raises
-    return array
