@@ -309,6 +309,58 @@ def test_a_grid_computed_in_two_processes_is_the_grid_computed_in_one(monkeypatc
             np.testing.assert_array_equal(parallel[point][key], value, err_msg=f"{point} {key}")
 
 
+class _Blocked(HormesisExplorer):
+    """A stand-in whose results say which process computed them: its grid is split by
+    the first control, as the church model's is split by its congregation."""
+
+    grid_blocks_by = ("hormesis",)
+
+    def compute(self, **values):
+        return {**super().compute(**values), "process": os.getpid()}
+
+
+def test_a_grid_split_by_a_control_keeps_each_block_in_one_process(monkeypatch):
+    """With grid_blocks_by, the points that share that control's value are computed in one
+    process (so a run they share is run once), and the grid is the one-process grid,
+    point for point and in the same order."""
+    from widgets.explorers import framework
+
+    monkeypatch.delenv(GRID_WORKERS_VARIABLE, raising=False)
+    serial = _Blocked().grid_results()
+    monkeypatch.setenv(GRID_WORKERS_VARIABLE, "2")
+    pools, real_map = [], framework._map_in_processes
+    monkeypatch.setattr(framework, "_map_in_processes",
+                        lambda n, *args: pools.append((n, len(args[1]))) or real_map(n, *args))
+    parallel = _Blocked().grid_results()
+    blocks = len(_Blocked.controls[0].grid)
+    if (os.cpu_count() or 1) > 1:
+        assert pools == [(2, blocks)], "the grid was not split into one block per value"
+        first = [c.name for c in _Blocked.controls].index("hormesis")
+        by_value: dict[float, set[int]] = {}
+        for point, results in parallel.items():
+            by_value.setdefault(point[first], set()).add(results["process"])
+        assert all(len(processes) == 1 for processes in by_value.values()), by_value
+        assert len(set().union(*by_value.values())) == 2, "one process did all the blocks"
+    assert list(parallel) == list(serial)
+    for point, results in serial.items():
+        for key, value in results.items():
+            if key != "process":
+                np.testing.assert_array_equal(parallel[point][key], value,
+                                              err_msg=f"{point} {key}")
+
+
+def test_grid_blocks_name_controls_of_their_explorer():
+    for cls in ALL_EXPLORERS:
+        names = {c.name for c in cls.controls}
+        assert set(cls.grid_blocks_by) <= names, (cls.name, cls.grid_blocks_by)
+
+    class Wrong(HormesisExplorer):
+        grid_blocks_by = ("gain",)
+
+    with pytest.raises(ValueError, match="grid_blocks_by.*'gain'.*controls are"):
+        Wrong()._grid_blocks([(0.0,) * len(Wrong.controls)])
+
+
 @pytest.mark.parametrize("value", ["0", "two", "-1", "1.5"])
 def test_a_bad_number_of_grid_processes_is_refused_naming_it(monkeypatch, value):
     monkeypatch.setenv(GRID_WORKERS_VARIABLE, value)

@@ -107,6 +107,8 @@ class FacesExplorer(Explorer):
     name = "reading-faces"
     title = "Tom and Mary read the same faces: placebo and oxytocin"
     slow = True
+    #: Points with one threshold and onset share their placebo curves.
+    grid_blocks_by = ("threshold", "onset")
     controls = (
         Control("threshold", "Evidence needed to decide (0.5 to 2.5)", 0.5, 2.5, 1.0, 1.5, "",
                 decimals=1, help="the perceiver's threshold on placebo (evidence units)"),

@@ -507,6 +507,11 @@ class Explorer:
     #: to check that its words hold beyond the sampling noise.
     readings: int | None = None
     seed: int | None = None
+    #: Controls that split the grid into blocks for computing in several processes: the
+    #: points of one block share these controls' values and are computed in one process,
+    #: so a model run that several points share (cached in that process) is run once, not
+    #: once per process. Empty: the grid is cut into equal runs of points.
+    grid_blocks_by: tuple[str, ...] = ()
 
     def __init__(self, **values: float) -> None:
         unknown = set(values) - {c.name for c in self.controls}
@@ -667,6 +672,20 @@ class Explorer:
                 return pickle.load(file)
         points = [tuple(float(v) for v in combination)
                   for combination in itertools.product(*(c.grid for c in self.controls))]
+        workers = _grid_workers(len(points))
+        if workers > 1 and self.grid_blocks_by:
+            # Each point's randomness comes from its own seed (never from the order of the
+            # calls), so any split gives the same results; this one repeats no shared run.
+            blocks = self._grid_blocks(points)
+            computed_blocks = _map_in_processes(min(workers, len(blocks)), _compute_points,
+                                                [self] * len(blocks), blocks)
+            by_point = {point: result for block, block_results in zip(blocks, computed_blocks,
+                                                                      strict=True)
+                        for point, result in zip(block, block_results, strict=True)}
+            results = {point: by_point[point] for point in points}
+            if cache is not None:
+                _write_atomically(cache, pickle.dumps(results))
+            return results
         # A few points first, in this process: they say whether the rest are worth
         # sending to other processes.
         started = time.perf_counter()
@@ -689,6 +708,20 @@ class Explorer:
         if cache is not None:
             _write_atomically(cache, pickle.dumps(results))
         return results
+
+    def _grid_blocks(self, points: list[tuple[float, ...]]) -> list[list[tuple[float, ...]]]:
+        """``points`` grouped by the values of the controls in ``grid_blocks_by``, each
+        group in the grid's order."""
+        names = [c.name for c in self.controls]
+        unknown = [name for name in self.grid_blocks_by if name not in names]
+        if unknown:
+            raise ValueError(f"{self.name}: grid_blocks_by names {unknown}, which are not "
+                             f"controls; controls are {names}")
+        where = [names.index(name) for name in self.grid_blocks_by]
+        blocks: dict[tuple[float, ...], list[tuple[float, ...]]] = {}
+        for point in points:
+            blocks.setdefault(tuple(point[i] for i in where), []).append(point)
+        return list(blocks.values())
 
     def _cache_file(self, suffix: str) -> Path | None:
         folder = os.environ.get(CACHE_VARIABLE)

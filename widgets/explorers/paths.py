@@ -163,6 +163,8 @@ class PathsExplorer(Explorer):
     name = "forming-face"
     title = "One face as it forms: five readings, and when readings end"
     slow = True
+    #: Points with one face and expectation share their placebo reading.
+    grid_blocks_by = ("valence", "bias")
     controls = (
         Control("valence", "Intended expression (−1 hostile to +1 friendly)", -1, 1, 0.5,
                 0.5, "", decimals=1,

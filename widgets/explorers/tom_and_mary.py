@@ -127,6 +127,8 @@ class TomAndMaryExplorer(Explorer):
     #: fixed seed keeps neighbouring settings comparable).
     readings = 1000
     seed = 2015
+    #: Points with one congregation share their placebo and no-feedback services.
+    grid_blocks_by = ("congregation_mean",)
     controls = (
         Control("mimicry", "Greeters' mimicry (0 to 1)", 0, 1, 0.2, 0.6, "", decimals=1,
                 help="how far a greeter's face moves toward the answer it gets"),
