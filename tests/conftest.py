@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -206,6 +207,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: nbgrader (requirements-instructors.txt, in the test environment) adds server and lab
+#: extensions; a reader's Jupyter has neither, so the tests' Jupyter servers turn them off.
+NBGRADER_LAB_EXTENSION = "@jupyter/nbgrader"
+
+
+def nbgrader_server_extensions() -> set[str]:
+    """The nbgrader server extensions this environment's Jupyter config turns on."""
+    from jupyter_core.paths import jupyter_config_path
+
+    found = set()
+    for folder in jupyter_config_path():
+        for file in Path(folder, "jupyter_server_config.d").glob("*.json"):
+            settings = json.loads(file.read_text(encoding="utf-8"))
+            found |= {name for name in settings.get("ServerApp", {}).get("jpserver_extensions", {})
+                      if name.split(".")[0] == "nbgrader"}
+    return found
+
+
+def without_nbgrader(config: Path) -> None:
+    """Write, in the Jupyter config folder ``config`` (jupyter_app's JUPYTER_CONFIG_DIR, the
+    first one Jupyter reads), the settings that keep nbgrader's extensions off."""
+    (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    (config / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": dict.fromkeys(nbgrader_server_extensions(),
+                                                            False)}}), encoding="utf-8")
+    (config / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {NBGRADER_LAB_EXTENSION: True}}), encoding="utf-8")
+
+
 @contextlib.contextmanager
 def jupyter_app(module: str, root_dir: Path, scratch: Path, *options: str):
     """Run ``python -m MODULE`` (jupyter_server or jupyterlab) on 127.0.0.1.
@@ -218,6 +248,7 @@ def jupyter_app(module: str, root_dir: Path, scratch: Path, *options: str):
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
            "JUPYTER_CONFIG_DIR": str(scratch / "config")}
     env.pop(STATIC_BUILD_VARIABLE, None)
+    without_nbgrader(scratch / "config")
     command = [sys.executable, "-m", module, "--no-browser", f"--ServerApp.port={port}",
                "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
@@ -288,12 +319,41 @@ def notebooks_runner():
     return run
 
 
+NBGRADER_MISSING = ("nbgrader not found beside this Python: pip install -r "
+                    "requirements-instructors.txt (requirements-test.txt includes it)")
+
+
+@pytest.fixture(scope="session")
+def nbgrader():
+    """``run(course, *arguments, pythonpath=None)``: nbgrader's command line in the course
+    folder ``course`` (its kernels import the book's ``widgets``, or the copy in
+    ``pythonpath``); a failure fails the test with nbgrader's output. Under CI a missing
+    nbgrader fails rather than skips."""
+    executable = Path(sys.executable).with_name("nbgrader")
+    if not executable.exists():
+        missing_tool(NBGRADER_MISSING)
+
+    def run(course: Path, *arguments: str, pythonpath: Path | None = None):
+        env = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
+        if pythonpath is not None:
+            env["PYTHONPATH"] = os.pathsep.join(
+                part for part in (str(pythonpath), env.get("PYTHONPATH", "")) if part)
+        result = subprocess.run([str(executable), *arguments], cwd=course, env=env,
+                                capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            pytest.fail(f"nbgrader {' '.join(arguments)} failed ({result.returncode}):\n"
+                        f"{(result.stdout + result.stderr)[-4000:]}")
+        return result
+
+    return run
+
+
 # --- The two tiers -------------------------------------------------------------------------
 
 #: Fixtures that build a book, start a browser, a Jupyter server or a kernel. A test that
 #: uses one, directly or through other fixtures, is marked ``slow``.
 SLOW_FIXTURES = frozenset({"book_build", "book_builder", "browser", "start_jupyter",
-                           "notebooks_runner"})
+                           "notebooks_runner", "nbgrader"})
 SLOW_MARKERS = frozenset({"build", "browser", "binder"})
 
 #: What a fast test may not start, by a pattern over its command line.
@@ -302,6 +362,7 @@ FORBIDDEN_STARTS = (
     ("Chromium (or Playwright's driver)", re.compile(r"chrom(e|ium)|playwright", re.I)),
     ("a Jupyter kernel", re.compile(r"ipykernel|kernel_launcher")),
     ("a Jupyter server", re.compile(r"jupyter[-_ ]?(server|lab|notebook)|-m jupyterlab")),
+    ("nbgrader (which starts kernels)", re.compile(r"nbgrader")),
 )
 
 

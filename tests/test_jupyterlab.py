@@ -20,7 +20,7 @@ import pytest
 
 from widgets.explorers import EXPLORER_PAGES, HormesisExplorer
 
-from .conftest import ROOT
+from .conftest import NBGRADER_LAB_EXTENSION, ROOT
 
 #: Every chapter that shows an explorer of its own (the gallery repeats them).
 CHAPTERS_WITH_EXPLORERS = sorted({Path(page).stem for page in EXPLORER_PAGES.values()})
@@ -36,7 +36,7 @@ def jupyterlab(tmp_path_factory, start_jupyter):
     options = ("--expose-app-in-browser", "--LabApp.news_url=",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
     with start_jupyter("jupyterlab", folder, tmp_path_factory.mktemp("lab-state"),
-                     *options) as (base, token):
+                       *options) as (base, token):
         yield base, token
 
 
@@ -124,6 +124,13 @@ def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
     wait_until_run(page)
     answer_self_checks(page, "hormesis")
     assert outside == []
+    # nbgrader's extensions are off, as in a reader's JupyterLab (conftest's
+    # without_nbgrader).
+    plugins = page.evaluate("[...window.jupyterapp.listPlugins()]")
+    assert not [plugin for plugin in plugins if plugin.startswith(NBGRADER_LAB_EXTENSION)]
+    base, token = jupyterlab
+    answer = page.request.get(f"{base}/formgrader", headers={"Authorization": f"token {token}"})
+    assert answer.status == 404, "nbgrader's formgrader is served"
     context.close()
 
 
