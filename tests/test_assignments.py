@@ -350,3 +350,23 @@ def test_a_changed_model_default_changes_what_the_autograder_expects(nbgrader, t
     for part in autograded:
         expected = 0 if part.grade_id in curve_questions else part.points
         assert after_change[part.grade_id][0] == expected, (part.grade_id, after_change)
+
+
+def test_the_instructors_page_says_how_to_use_them(tmp_path, capsys):
+    text = (ROOT / "chapters" / "instructors.md").read_text(encoding="utf-8")
+    section = text.split("(instructors-nbgrader)=", 1)[1].split("(instructors-reuse)=", 1)[0]
+    section = re.sub(r"\s+", " ", section)
+    for step in ("pip install -r requirements-instructors.txt",
+                 "python -m booktools.assignments ~/course",
+                 "nbgrader generate_assignment", "nbgrader release_assignment",
+                 "nbgrader collect", "nbgrader zip_collect", "nbgrader autograde",
+                 "Formgrader", "nbgrader generate_feedback", "nbgrader export",
+                 "grading needs it", "can change what the tests see", "cannot grade"):
+        assert step in section, step
+    # The page's command, as it says: every assignment, with its points.
+    assignments.main([str(tmp_path / "course")])
+    printed = capsys.readouterr().out
+    for name in NAMES:
+        assert f"source/{name}/{name}.ipynb" in printed
+    assert "graded automatically" in printed
+    assert (ROOT / "requirements-instructors.txt").read_text().count("nbgrader==") == 1
