@@ -39,23 +39,14 @@ from .conftest import ROOT
 
 NAMES = assignments.assignment_names()
 
-#: Content chapters (the book's "Chapters" part) that have no assignment yet. Adding one
-#: means taking its chapter off this list; the test below fails either way if it is wrong.
-CHAPTERS_STILL_WITHOUT = {"attention", "reading-faces", "faces-side-by-side", "attachment",
-                          "tom-and-mary", "evidence", "real-studies"}
-
-
 def content_chapters() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     part = next(p for p in toc["parts"] if p["caption"] == "Chapters")
     return [Path(chapter["file"]).name for chapter in part["chapters"]]
 
 
-def test_the_list_of_chapters_without_an_assignment_is_true():
-    chapters = set(content_chapters())
-    assert CHAPTERS_STILL_WITHOUT <= chapters
-    assert set(NAMES) | CHAPTERS_STILL_WITHOUT == chapters | set(NAMES)
-    assert not set(NAMES) & CHAPTERS_STILL_WITHOUT
+def test_every_content_chapter_has_an_assignment_and_no_assignment_lacks_a_chapter():
+    assert set(NAMES) == set(content_chapters())
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -65,6 +56,15 @@ def test_an_assignment_keeps_the_rules_and_states_its_points(name):
     assert stated_points(notebook) == []
     parts = graded_parts(notebook)
     assert any(part.autograded for part in parts) and any(not part.autograded for part in parts)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_assignment_names_its_chapter_by_the_chapters_title(name):
+    """'Read the chapter *Title* first': the title the chapter's page shows."""
+    text = read_assignment(name).cells[0].source
+    [named] = re.findall(r"Read the chapter \*([^*]+)\*", text)
+    chapter = (ROOT / "chapters" / f"{name}.md").read_text(encoding="utf-8")
+    assert f"\n# {named}\n" in chapter
 
 
 def metadata_written_in(text: str) -> list[dict]:
@@ -150,7 +150,7 @@ def test_the_rules_catch_what_would_break_grading():
     assert any("states" in problem for problem in found), found
 
 
-GRADED_AS = re.compile(r"graded (\w+) \((?:register )?row `([\w-]+)`\)")
+GRADED_AS = re.compile(r"graded ([\w ]+?) \((?:register )?row `([\w-]+)`\)")
 
 
 def test_grades_in_the_mark_schemes_are_the_claims_registers():
@@ -191,11 +191,30 @@ def _checked_by(notebook, answer_cell) -> str:
                 if c.metadata.get("nbgrader", {}).get("grade"))
 
 
+def _answer_values(notebook) -> dict[str, object]:
+    """Each autograded answer's value, from running the instructors' version's code here
+    (setup and solutions; not the test cells), by the name it is stored in, in order."""
+    namespace: dict = {}
+    values = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
+            exec(cell.source, namespace)  # noqa: S102 - the book's own assignment
+            if cell in _answer_cells(notebook):
+                values.update({name: namespace[name] for name in _assigned(cell.source)})
+    return values
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
 def _first_numeric_answer(notebook):
-    """The first answer cell that assigns a number (and the name it assigns)."""
+    """The first answer cell that stores a number (not a truth value or a word), and the
+    name it stores it in."""
+    values = _answer_values(notebook)
     for cell in _answer_cells(notebook):
         for variable in _assigned(cell.source):
-            if not re.search(rf"^{variable} = (bool|any)\(", cell.source, re.M):
+            if _is_number(values[variable]):
                 return cell, variable
     raise AssertionError("no numeric answer to get wrong")
 
@@ -301,9 +320,11 @@ def test_no_solution_text_is_left_in_a_released_notebook(graded_course, name):
 
 
 def _literal(value) -> str:
-    """A number or a truth value as Python source, with no numpy in it."""
+    """A number, a truth value or a word as Python source, with no numpy in it."""
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
+    if isinstance(value, str):
+        return repr(value)
     return repr(float(value))
 
 
@@ -317,16 +338,14 @@ def test_a_changed_model_default_changes_what_the_autograder_expects(nbgrader, t
     nbgrader(course, "generate_assignment", name, "--force")
     source = read_assignment(name)
     # Every answer's value from the book's models, computed here, then given as a literal.
-    namespace: dict = {}
+    values = _answer_values(source)
     literal = copy.deepcopy(source)
-    for cell in literal.cells:
-        if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
-            exec(cell.source, namespace)  # noqa: S102 - the book's own assignment
-        if cell in _answer_cells(literal):
-            cell.source = "\n".join(f"{variable} = {_literal(namespace[variable])}"
-                                    for variable in _assigned(cell.source)
-                                    if isinstance(namespace[variable], (bool, int, float,
-                                                                        np.number, np.bool_)))
+    for cell in _answer_cells(literal):
+        # (Answers only: a helper such as an array of doses is left out.)
+        cell.source = "\n".join(f"{variable} = {_literal(values[variable])}"
+                                for variable in _assigned(cell.source)
+                                if _is_number(values[variable])
+                                or isinstance(values[variable], (bool, np.bool_, str)))
     _submit(course, "literal", name, literal)
     nbgrader(course, "autograde", name, "--create", "--force")
     as_given = _scores(course, name, "literal")
