@@ -215,8 +215,10 @@ def building_static_site() -> bool:
 
 
 def signed(value: float, decimals: int = 2) -> str:
-    """``value`` with its sign, never "-0.00" for a value that rounds to zero."""
-    return f"{round(value, decimals) + 0.0:+.{decimals}f}"
+    """``value`` with its sign, "+0.25" or "−0.25" (a true minus sign, U+2212, as the book's
+    prose prints it and screen readers say "minus"), never "−0.00" for a value that rounds
+    to zero."""
+    return f"{round(value, decimals) + 0.0:+.{decimals}f}".replace("-", "\u2212")
 
 
 def noise_rule(count: int, runs: str) -> str:

@@ -127,7 +127,8 @@ class HormesisExplorer(Explorer):
             )
             if stimulation > 60:
                 # calabrese2002defining: usually 30-60 % above control at most.
-                shape += " That peak is higher than real hormetic peaks, usually 30–60 %."
+                shape += (" That peak is higher than the 30–60 % above control that "
+                          "Calabrese and Baldwin call usual.")
         dose = values["dose"]
         response = results["response_at_dose"]
         if dose == 0:

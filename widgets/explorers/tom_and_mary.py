@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..models import Perceiver, simulate_service
-from ..scenarios import CHURCH_REGIMES, MARY_BELIEF, START_GAP, TOM_BELIEF
+from ..scenarios import CHURCH_REGIMES, MARY_BELIEF, START_GAP, TOM_BELIEF, num
 from .framework import (
     OKABE_ITO,
     Control,
@@ -262,8 +262,8 @@ class TomAndMaryExplorer(Explorer):
         else:
             versus = f"too close to its start ({START_GAP:.2f}) to say whether it grew or shrank"
         sentences = [
-            f"After {GREETINGS} greetings Tom's belief averages {tom:+.2f} and Mary's "
-            f"{mary:+.2f}: a gap of {gap:.2f} ({_gap_error(results)}), {versus}.",
+            f"After {GREETINGS} greetings Tom's belief averages {signed(tom)} and Mary's "
+            f"{signed(mary)}: a gap of {num(gap)} ({_gap_error(results)}), {versus}.",
             f"Verdicts on the church: Tom leaves {church_verdict(claims['tom_church'])}, "
             f"Mary {church_verdict(claims['mary_church'])}.",
             f"Tom answered {100 * results['tom_smiles']:.0f} % of greetings with a smile, "
@@ -277,7 +277,7 @@ class TomAndMaryExplorer(Explorer):
         elif values["oxytocin"] == 0:
             sentences.append(f"Without the loop (no mimicry, beliefs from the faces alone) "
                              f"the gap would end at "
-                             f"{results['gap_without_feedback'].value:.2f}.")
+                             f"{num(results['gap_without_feedback'].value)}.")
         else:
             verdict, effect = claims["oxytocin_effect"]
             low, high = verdict.span(effect)
@@ -301,7 +301,7 @@ class TomAndMaryExplorer(Explorer):
             sentences.append(
                 f"Compared with placebo at the same settings, {change}. Without the loop (no "
                 f"mimicry, beliefs from the faces alone) it would end at "
-                f"{results['gap_without_feedback'].value:.2f}: {who}."
+                f"{num(results['gap_without_feedback'].value)}: {who}."
             )
         if any(held_back):
             sentences.append(noise_rule(self.readings, "services"))
