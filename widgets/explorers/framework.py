@@ -674,20 +674,25 @@ class Explorer:
                 return pickle.load(file)
         points = [tuple(float(v) for v in combination)
                   for combination in itertools.product(*(c.grid for c in self.controls))]
+        results = dict(zip(points, self._compute_grid(points), strict=True))
+        if cache is not None:
+            _write_atomically(cache, pickle.dumps(results))
+        return results
+
+    def _compute_grid(self, points: list[tuple[float, ...]]) -> list[dict[str, Any]]:
+        """``compute()`` at each of ``points``, in their order, in this process or split
+        between forked ones. Each point's randomness comes from its own seed (never from the
+        order of the calls), so any split gives the same results."""
         workers = _grid_workers(len(points))
         if workers > 1 and self.grid_blocks_by:
-            # Each point's randomness comes from its own seed (never from the order of the
-            # calls), so any split gives the same results; this one repeats no shared run.
+            # Blocks that share the named controls' values: no process repeats a shared run.
             blocks = self._grid_blocks(points)
-            computed_blocks = _map_in_processes(min(workers, len(blocks)), _compute_points,
-                                                [self] * len(blocks), blocks)
-            by_point = {point: result for block, block_results in zip(blocks, computed_blocks,
+            computed = _map_in_processes(min(workers, len(blocks)), _compute_points,
+                                         [self] * len(blocks), blocks)
+            by_point = {point: result for block, block_results in zip(blocks, computed,
                                                                       strict=True)
                         for point, result in zip(block, block_results, strict=True)}
-            results = {point: by_point[point] for point in points}
-            if cache is not None:
-                _write_atomically(cache, pickle.dumps(results))
-            return results
+            return [by_point[point] for point in points]
         # A few points first, in this process: they say whether the rest are worth
         # sending to other processes.
         started = time.perf_counter()
@@ -697,8 +702,6 @@ class Explorer:
         expected = (time.perf_counter() - started) / first * len(rest)
         workers = _grid_workers(len(rest))
         if workers > 1 and expected > WORTH_SPLITTING:
-            # Each point's randomness comes from its own seed (never from the order of the
-            # calls), so splitting the grid between processes gives the same results.
             size = math.ceil(len(rest) / (4 * workers))
             blocks = [rest[i:i + size] for i in range(0, len(rest), size)]
             for block in _map_in_processes(workers, _compute_points, [self] * len(blocks),
@@ -706,10 +709,7 @@ class Explorer:
                 computed.extend(block)
         else:
             computed.extend(_compute_points(self, rest))
-        results = dict(zip(points, computed, strict=True))
-        if cache is not None:
-            _write_atomically(cache, pickle.dumps(results))
-        return results
+        return computed
 
     def _grid_blocks(self, points: list[tuple[float, ...]]) -> list[list[tuple[float, ...]]]:
         """``points`` grouped by the values of the controls in ``grid_blocks_by``, each
