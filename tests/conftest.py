@@ -90,9 +90,87 @@ def book_builder():
     return run_jupyter_book
 
 
-#: The book's own build, started when collection ends if any test needs it, so that it runs
-#: while the fast tests do (they come first: see pytest_collection_modifyitems).
-_BOOK_BUILD: dict[str, JupyterBookRun] = {}
+#: Runs a command with its output in a file, then writes its exit status and time to a
+#: record file (atomically), so that any test process can wait for it: under pytest-xdist
+#: the book's build is started by one worker and waited for by all.
+_RUN_AND_RECORD = """\
+import json, os, subprocess, sys, time
+log, record, command = sys.argv[1], sys.argv[2], sys.argv[3:]
+started = time.perf_counter()
+with open(log, "wb") as out:
+    code = subprocess.call(command, stdout=out, stderr=subprocess.STDOUT)
+with open(record + ".part", "w") as part:
+    json.dump({"returncode": code, "seconds": time.perf_counter() - started}, part)
+os.replace(record + ".part", record)
+"""
+
+
+class SharedBookBuild:
+    """The book's own strict build into ``folder``, started by whichever test process
+    claims the folder first (``start``) and waited for by any (``result``).
+
+    The folder is the session's shared temporary folder (with pytest-xdist, the one above
+    every worker's own), so the book is built once per session however many workers run.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.html = folder / "_build" / "html"
+        self._record = folder / "build-result.json"
+        self._pid = folder / "build-pid"
+        self._process: subprocess.Popen | None = None  # if this process started it
+
+    def start(self) -> bool:
+        """Start the build unless another process already has; True if this one did."""
+        try:
+            self.folder.mkdir(parents=True)
+        except FileExistsError:
+            return False
+        executable = Path(sys.executable).with_name("jupyter-book")
+        command = [str(executable), "build", str(ROOT), "-W", "-n", "--keep-going",
+                   "--path-output", str(self.folder)]
+        self._process = process = subprocess.Popen(
+            [sys.executable, "-c", _RUN_AND_RECORD, str(self.folder / "build-output.txt"),
+             str(self._record), *command],
+            cwd=ROOT, start_new_session=True)  # its own group: stopped with its kernels
+        self._pid.write_text(str(process.pid), encoding="utf-8")
+        return True
+
+    def _running(self) -> bool:
+        try:
+            pid = int(self._pid.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return True  # claimed a moment ago; the pid is being written
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        # A finished child of this process stays a zombie until it is reaped.
+        return self._process is None or self._process.poll() is None
+
+    def result(self, timeout: float = 1800) -> BuildResult:
+        deadline = time.monotonic() + timeout
+        while not self._record.exists():
+            if not self._running() and not self._record.exists():
+                pytest.fail(f"the book's build in {self.folder} stopped without a result")
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"the book's build took more than {timeout:.0f} s")
+            time.sleep(0.5)
+        if self._process is not None:
+            self._process.wait()  # reaped: it has written its record and is ending
+        record = json.loads(self._record.read_text(encoding="utf-8"))
+        output = (self.folder / "build-output.txt").read_text(encoding="utf-8",
+                                                              errors="replace")
+        return BuildResult(record["returncode"], output, record["seconds"], self.html)
+
+    def stop(self) -> None:
+        """Stop the build (and the kernels it started) if it is still running."""
+        if self._pid.exists() and not self._record.exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.killpg(int(self._pid.read_text(encoding="utf-8")), signal.SIGKILL)
+        if self._process is not None:
+            self._process.wait()
 
 
 def _existing_build() -> Path | None:
@@ -100,29 +178,41 @@ def _existing_build() -> Path | None:
     return Path(existing) if existing and not IN_CI else None
 
 
+_BOOK_BUILDS: dict[Path, SharedBookBuild] = {}
+
+
+def _shared_book_build(config) -> SharedBookBuild:
+    """The session's book build; its folder is shared by every pytest-xdist worker."""
+    base = config._tmp_path_factory.getbasetemp()
+    folder = (base.parent if hasattr(config, "workerinput") else base) / "book"
+    return _BOOK_BUILDS.setdefault(folder, SharedBookBuild(folder))
+
+
 def pytest_collection_finish(session):
+    """Start the book's build as soon as the tests are collected, if any test needs it, so
+    that it runs while the fast tests do (they come first: pytest_collection_modifyitems)."""
     if session.config.option.collectonly or _existing_build() is not None:
         return
     if any("book_build" in getattr(item, "fixturenames", ()) for item in session.items):
-        output_dir = session.config._tmp_path_factory.mktemp("book")
-        _BOOK_BUILD["book"] = JupyterBookRun(ROOT, output_dir)
+        _shared_book_build(session.config).start()
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """A build no test waited for (the session stopped early) is stopped with it."""
-    run = _BOOK_BUILD.pop("book", None)
-    if run is not None and run._process.poll() is None:
-        run._process.kill()
-        run._process.wait()
+    """A build no test waited for (the session stopped early) is stopped with it: by the
+    process that runs the session (pytest-xdist's controller, which ends after every
+    worker), never by a worker that has run out of tests while another still needs it."""
+    if not hasattr(session.config, "workerinput"):
+        _shared_book_build(session.config).stop()
 
 
 @pytest.fixture(scope="session")
-def book_build(tmp_path_factory) -> BuildResult:
+def book_build(request) -> BuildResult:
     existing = _existing_build()
     if existing is not None:
         return BuildResult(0, "", 0.0, existing)
-    run = _BOOK_BUILD.pop("book", None) or JupyterBookRun(ROOT, tmp_path_factory.mktemp("book"))
-    return run.result()
+    build = _shared_book_build(request.config)
+    build.start()  # no-op if collection started it
+    return build.result()
 
 
 @pytest.fixture(scope="session")
@@ -335,6 +425,10 @@ def nbgrader():
 
     def run(course: Path, *arguments: str, pythonpath: Path | None = None):
         env = {k: v for k, v in os.environ.items() if k != STATIC_BUILD_VARIABLE}
+        # nbgrader runs alembic, installed beside it, by name: its folder goes on the PATH
+        # even when the environment is used without being activated.
+        env["PATH"] = os.pathsep.join(part for part in (str(executable.parent),
+                                                        env.get("PATH", "")) if part)
         if pythonpath is not None:
             env["PYTHONPATH"] = os.pathsep.join(
                 part for part in (str(pythonpath), env.get("PYTHONPATH", "")) if part)
@@ -389,6 +483,23 @@ def pytest_collection_modifyitems(config, items):
         return (slow, slow and item.module.__name__ in needs_build)
 
     items.sort(key=order)
+    if getattr(config.option, "dist", "no") == "loadgroup":
+        for item in items:
+            item.add_marker(pytest.mark.xdist_group(work_unit(item)))
+
+
+def work_unit(item) -> str:
+    """The tests that pytest-xdist gives one worker together (``--dist loadgroup``): a
+    module's fast tests, and its slow ones, so that a module's fixtures are set up once
+    (the kernel runs, the PDF, the graded course); but each slow test on its own where
+    the module says its slow tests share nothing beyond session fixtures
+    (``EACH_SLOW_TEST_ALONE = True``), so that long ones spread over the workers."""
+    module = item.module.__name__
+    if item.get_closest_marker("slow") is None:
+        return f"{module}:fast"
+    if getattr(item.module, "EACH_SLOW_TEST_ALONE", False):
+        return f"{module}:{item.name}"
+    return f"{module}:slow"
 
 
 def forbidden_start(args) -> str | None:

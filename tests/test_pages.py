@@ -36,6 +36,10 @@ from .test_explorer_aria import CONTRAST, CONTRAST_PAGES, answer_some_questions
 
 pytestmark = pytest.mark.browser
 
+#: The four loads share only session fixtures (the build, its server, the browser), so
+#: pytest-xdist may run them on different workers (tests/conftest.py, work_unit).
+EACH_SLOW_TEST_ALONE = True
+
 
 def math_pages() -> list[str]:
     """Pages with formulas, found from the sources (a "$" formula outside code, or the model
