@@ -483,7 +483,7 @@ def pytest_collection_modifyitems(config, items):
         return (slow, slow and item.module.__name__ in needs_build)
 
     items.sort(key=order)
-    if getattr(config.option, "dist", "no") == "loadgroup":
+    if getattr(config.option, "loadgroup", False):  # set by pytest-xdist in its workers
         for item in items:
             item.add_marker(pytest.mark.xdist_group(work_unit(item)))
 
