@@ -483,23 +483,61 @@ def pytest_collection_modifyitems(config, items):
         return (slow, slow and item.module.__name__ in needs_build)
 
     items.sort(key=order)
-    if getattr(config.option, "loadgroup", False):  # set by pytest-xdist in its workers
-        for item in items:
-            item.add_marker(pytest.mark.xdist_group(work_unit(item)))
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: tell the scheduler
+        _write_work_units(config, {item.nodeid: work_unit(item) for item in items})
+
+
+# --- Two workers (pytest-xdist) ------------------------------------------------------------
+#
+# pyproject.toml runs the suite on two workers with ``--dist loadscope``, and the scheduler
+# below replaces loadscope's scopes with work units: tests a worker runs together, in the
+# order collection left them (fast, slow without the build, slow with it). The controller
+# sees only test ids, so each worker writes the units it collected to a shared file.
 
 
 def work_unit(item) -> str:
-    """The tests that pytest-xdist gives one worker together (``--dist loadgroup``): a
-    module's fast tests, and its slow ones, so that a module's fixtures are set up once
-    (the kernel runs, the PDF, the graded course); but each slow test on its own where
-    the module says its slow tests share nothing beyond session fixtures
-    (``EACH_SLOW_TEST_ALONE = True``), so that long ones spread over the workers."""
+    """The tests that one worker runs together: a module's fast tests, and its slow ones,
+    so that a module's fixtures are set up once (the kernel runs, the PDF, the graded
+    course); but each slow test on its own where the module says its slow tests share
+    nothing beyond session fixtures (``EACH_SLOW_TEST_ALONE = True``), so that long ones
+    spread over the workers."""
     module = item.module.__name__
     if item.get_closest_marker("slow") is None:
         return f"{module}:fast"
     if getattr(item.module, "EACH_SLOW_TEST_ALONE", False):
         return f"{module}:{item.name}"
     return f"{module}:slow"
+
+
+def _work_units_file(config) -> Path:
+    base = config._tmp_path_factory.getbasetemp()
+    return (base.parent if hasattr(config, "workerinput") else base) / "work-units.json"
+
+
+def _write_work_units(config, units: dict[str, str]) -> None:
+    path = _work_units_file(config)
+    part = path.with_name(f"{path.name}.{os.getpid()}")
+    part.write_text(json.dumps(units), encoding="utf-8")
+    os.replace(part, path)  # every worker collects the same tests: the last write wins
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WorkUnitScheduling(LoadScopeScheduling):
+        """loadscope, with work units (``work_unit``) for scopes."""
+
+        units: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.units is None:  # read once every worker has collected
+                self.units = json.loads(_work_units_file(config).read_text(encoding="utf-8"))
+            return self.units.get(nodeid) or super()._split_scope(nodeid)
+
+    return WorkUnitScheduling(config, log)
 
 
 def forbidden_start(args) -> str | None:
