@@ -105,34 +105,30 @@ os.replace(record + ".part", record)
 """
 
 
-class SharedBookBuild:
-    """The book's own strict build into ``folder``, started by whichever test process
-    claims the folder first (``start``) and waited for by any (``result``).
+class SharedRun:
+    """A command run once per test session in ``folder``, started by whichever test
+    process claims the folder first (``start``) and waited for by any (``wait``): the
+    folder is the session's shared temporary folder (with pytest-xdist, the one above
+    every worker's own), so the book is built once however many workers run. Its output
+    goes to ``output.txt`` in the folder."""
 
-    The folder is the session's shared temporary folder (with pytest-xdist, the one above
-    every worker's own), so the book is built once per session however many workers run.
-    """
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.html = folder / "_build" / "html"
-        self._record = folder / "build-result.json"
-        self._pid = folder / "build-pid"
+    def __init__(self, folder: Path, command: list[str]):
+        self.folder, self.command = folder, command
+        self.output = folder / "output.txt"
+        self._record = folder / "result.json"
+        self._pid = folder / "pid"
         self._process: subprocess.Popen | None = None  # if this process started it
 
     def start(self) -> bool:
-        """Start the build unless another process already has; True if this one did."""
+        """Start the command unless another process already has; True if this one did."""
         try:
             self.folder.mkdir(parents=True)
         except FileExistsError:
             return False
-        executable = Path(sys.executable).with_name("jupyter-book")
-        command = [str(executable), "build", str(ROOT), "-W", "-n", "--keep-going",
-                   "--path-output", str(self.folder)]
         self._process = process = subprocess.Popen(
-            [sys.executable, "-c", _RUN_AND_RECORD, str(self.folder / "build-output.txt"),
-             str(self._record), *command],
-            cwd=ROOT, start_new_session=True)  # its own group: stopped with its kernels
+            [sys.executable, "-c", _RUN_AND_RECORD, str(self.output), str(self._record),
+             *self.command],
+            cwd=ROOT, start_new_session=True)  # its own group: stopped with its children
         self._pid.write_text(str(process.pid), encoding="utf-8")
         return True
 
@@ -148,24 +144,23 @@ class SharedBookBuild:
         # A finished child of this process stays a zombie until it is reaped.
         return self._process is None or self._process.poll() is None
 
-    def result(self, timeout: float = 1800) -> BuildResult:
+    def wait(self, timeout: float = 1800) -> tuple[int, float]:
+        """The command's exit status and seconds, once it has ended."""
         deadline = time.monotonic() + timeout
         while not self._record.exists():
             if not self._running() and not self._record.exists():
-                pytest.fail(f"the book's build in {self.folder} stopped without a result")
+                pytest.fail(f"{self.command[0]} in {self.folder} stopped without a result")
             if time.monotonic() > deadline:
                 self.stop()
-                pytest.fail(f"the book's build took more than {timeout:.0f} s")
+                pytest.fail(f"{self.command[0]} took more than {timeout:.0f} s")
             time.sleep(0.5)
         if self._process is not None:
             self._process.wait()  # reaped: it has written its record and is ending
         record = json.loads(self._record.read_text(encoding="utf-8"))
-        output = (self.folder / "build-output.txt").read_text(encoding="utf-8",
-                                                              errors="replace")
-        return BuildResult(record["returncode"], output, record["seconds"], self.html)
+        return record["returncode"], record["seconds"]
 
     def stop(self) -> None:
-        """Stop the build (and the kernels it started) if it is still running."""
+        """Stop the command (and whatever it started) if it is still running."""
         if self._pid.exists() and not self._record.exists():
             with contextlib.suppress(ProcessLookupError, ValueError):
                 os.killpg(int(self._pid.read_text(encoding="utf-8")), signal.SIGKILL)
@@ -178,14 +173,16 @@ def _existing_build() -> Path | None:
     return Path(existing) if existing and not IN_CI else None
 
 
-_BOOK_BUILDS: dict[Path, SharedBookBuild] = {}
+_BOOK_BUILDS: dict[Path, SharedRun] = {}
 
 
-def _shared_book_build(config) -> SharedBookBuild:
-    """The session's book build; its folder is shared by every pytest-xdist worker."""
+def _shared_book_build(config) -> SharedRun:
+    """The session's strict build of the book, in a folder every pytest-xdist worker sees."""
     base = config._tmp_path_factory.getbasetemp()
     folder = (base.parent if hasattr(config, "workerinput") else base) / "book"
-    return _BOOK_BUILDS.setdefault(folder, SharedBookBuild(folder))
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT),
+               "-W", "-n", "--keep-going", "--path-output", str(folder)]
+    return _BOOK_BUILDS.setdefault(folder, SharedRun(folder, command))
 
 
 def pytest_collection_finish(session):
@@ -212,7 +209,9 @@ def book_build(request) -> BuildResult:
         return BuildResult(0, "", 0.0, existing)
     build = _shared_book_build(request.config)
     build.start()  # no-op if collection started it
-    return build.result()
+    returncode, seconds = build.wait()
+    return BuildResult(returncode, build.output.read_text(encoding="utf-8", errors="replace"),
+                       seconds, build.folder / "_build" / "html")
 
 
 @pytest.fixture(scope="session")
@@ -327,15 +326,18 @@ def without_nbgrader(config: Path) -> None:
 
 
 @contextlib.contextmanager
-def jupyter_app(module: str, root_dir: Path, scratch: Path, *options: str):
+def jupyter_app(module: str, root_dir: Path, scratch: Path, *options: str,
+                environment: dict[str, str] | None = None):
     """Run ``python -m MODULE`` (jupyter_server or jupyterlab) on 127.0.0.1.
 
-    Yields (base URL, token). The app runs in live mode (the static-build
-    variable is removed), with its runtime and config folders in ``scratch``,
-    and is stopped with its whole process group afterwards.
+    Yields (base URL, token). The app and its kernels run in ``environment`` (this
+    process's by default) in live mode (the static-build variable is removed), with its
+    runtime and config folders in ``scratch``, and it is stopped with its whole process
+    group afterwards.
     """
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+    env = {**(os.environ if environment is None else environment),
+           "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
            "JUPYTER_CONFIG_DIR": str(scratch / "config")}
     env.pop(STATIC_BUILD_VARIABLE, None)
     without_nbgrader(scratch / "config")

@@ -29,14 +29,18 @@ pytestmark = [pytest.mark.binder, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory, start_jupyter):
+def jupyterlab(tmp_path_factory, start_jupyter, live_kernel_environment):
+    """JupyterLab over copies of the chapters. Its kernels read the explorers' whole grids
+    from the build's results, as the Binder path's and the student notebooks' do: the grids'
+    cold computation in a kernel is the build's, and what is tested here is JupyterLab's
+    path (the notebook, the live widgets, a slider answered by the kernel)."""
     folder = tmp_path_factory.mktemp("lab")
     for name in CHAPTERS_WITH_EXPLORERS:
         shutil.copy(ROOT / "chapters" / f"{name}.md", folder / f"{name}.md")
     options = ("--expose-app-in-browser", "--LabApp.news_url=",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
     with start_jupyter("jupyterlab", folder, tmp_path_factory.mktemp("lab-state"),
-                       *options) as (base, token):
+                       *options, environment=live_kernel_environment) as (base, token):
         yield base, token
 
 
