@@ -2,7 +2,8 @@
 
 The book is built once per test session, from clean, into a temporary folder
 (``jupyter-book build . -W -n --keep-going --path-output TMP``), so the tests
-never depend on a stale ``_build/``. Set ``BOOK_HTML=/path/to/_build/html`` to
+never depend on a stale ``_build/``; with pytest-xdist's two workers (pyproject.toml)
+one of them starts it and both wait for it (``SharedRun``). Set ``BOOK_HTML=/path/to/_build/html`` to
 test an existing build instead (quicker while writing tests; never in CI).
 
 Two tiers. ``python -m pytest -m "not slow"`` is the fast tier: no book build, no
