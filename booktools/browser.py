@@ -11,6 +11,7 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -43,17 +44,34 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             self.failures.append(format % args)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """A server that records its errors in ``failures`` instead of printing them, and lets
+    a browser that closes a connection mid-answer (a page closed while loading) go."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler, failures: list[str]):
+        self.failures = failures
+        super().__init__(address, handler)
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+            return
+        self.failures.append(f"the server failed answering {client_address}: {error!r}")
+
+
 @contextlib.contextmanager
 def serve_directory(directory: Path, failures: list[str] | None = None):
     """Serve ``directory`` on a free port of 127.0.0.1; yield its base URL.
 
-    Requests the server could not answer (4xx, 5xx), whoever made them, are appended to
-    ``failures``: the browser's own requests (such as /favicon.ico) never reach
-    Playwright's page events.
+    Requests the server could not answer (4xx, 5xx, or an error of its own), whoever made
+    them, are appended to ``failures``: the browser's own requests (such as /favicon.ico)
+    never reach Playwright's page events.
     """
-    handler = functools.partial(_QuietHandler, directory=str(directory),
-                                failures=[] if failures is None else failures)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    failures = [] if failures is None else failures
+    handler = functools.partial(_QuietHandler, directory=str(directory), failures=failures)
+    httpd = _Server(("127.0.0.1", 0), handler, failures)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

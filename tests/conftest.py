@@ -3,8 +3,9 @@
 The book is built once per test session, from clean, into a temporary folder
 (``jupyter-book build . -W -n --keep-going --path-output TMP``), so the tests
 never depend on a stale ``_build/``; with pytest-xdist's two workers (pyproject.toml)
-one of them starts it and both wait for it (``SharedRun``). Set ``BOOK_HTML=/path/to/_build/html`` to
-test an existing build instead (quicker while writing tests; never in CI).
+one of them starts it and both wait for it (``SharedRun``). Set
+``BOOK_HTML=/path/to/_build/html`` to test an existing build instead (quicker while
+writing tests; never in CI).
 
 Two tiers. ``python -m pytest -m "not slow"`` is the fast tier: no book build, no
 browser, no Jupyter server or kernel. A test is ``slow`` when it uses one of
@@ -95,13 +96,15 @@ def book_builder():
 #: record file (atomically), so that any test process can wait for it: under pytest-xdist
 #: the book's build is started by one worker and waited for by all.
 _RUN_AND_RECORD = """\
-import json, os, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 log, record, command = sys.argv[1], sys.argv[2], sys.argv[3:]
 started = time.perf_counter()
 with open(log, "wb") as out:
     code = subprocess.call(command, stdout=out, stderr=subprocess.STDOUT)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)  # with the kernels it waited for
 with open(record + ".part", "w") as part:
-    json.dump({"returncode": code, "seconds": time.perf_counter() - started}, part)
+    json.dump({"returncode": code, "seconds": time.perf_counter() - started,
+               "cpu_seconds": used.ru_utime + used.ru_stime}, part)
 os.replace(record + ".part", record)
 """
 

@@ -98,8 +98,10 @@ def inner(pytester, monkeypatch):
 
 
 def test_a_modules_slow_tests_share_a_worker_and_fast_tests_come_first(inner):
+    # One run of the small suite on two workers (each start costs seconds) for both checks.
     result = inner.runpytest_subprocess("-p", "no:cacheprovider", "-v", "-n", "2",
-                                        "--dist", "loadscope", "--no-loadscope-reorder")
+                                        "--dist", "loadscope", "--no-loadscope-reorder",
+                                        "--basetemp", str(inner.path / "base"))
     result.assert_outcomes(passed=10)
     ran = [(match[1], match[2]) for line in result.outlines
            if (match := re.search(r"\[(gw\d)\].*PASSED (\S+)", line))]
@@ -110,12 +112,8 @@ def test_a_modules_slow_tests_share_a_worker_and_fast_tests_come_first(inner):
     kinds = ["slow" in test for _, test in ran]
     assert kinds == sorted(kinds), ran
 
-
-def test_work_units_group_by_module_and_tier_and_split_where_asked(inner):
-    result = inner.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--dist",
-                                        "loadscope", "--no-loadscope-reorder",
-                                        "--basetemp", str(inner.path / "base"))
-    result.assert_outcomes(passed=10)
+    # The units, as the workers wrote them for the scheduler: by module and tier, and each
+    # slow test alone where the module asks.
     units = json.loads((inner.path / "base" / "work-units.json").read_text())
     assert units["test_kept.py::test_fast_one"] == "test_kept:fast"
     assert {units[f"test_kept.py::test_slow_together[{n}]"] for n in range(4)} == {
