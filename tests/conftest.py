@@ -31,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -53,37 +54,14 @@ class BuildResult:
     html: Path
 
 
-class JupyterBookRun:
-    """A strict ``jupyter-book build`` of ``book`` into ``output_dir``, started at once;
-    ``result()`` waits for it. Its output goes to a file, so a long build never blocks on a
-    full pipe while the tests go on."""
-
-    def __init__(self, book: Path, output_dir: Path, *extra: str):
-        executable = Path(sys.executable).with_name("jupyter-book")
-        command = [str(executable), "build", str(book), "-W", "-n", "--keep-going",
-                   "--path-output", str(output_dir), *extra]
-        output_dir.mkdir(parents=True, exist_ok=True)
-        self.html = output_dir / "_build" / "html"
-        self._log = output_dir / "build-output.txt"
-        self._started = time.perf_counter()
-        with self._log.open("wb") as log:
-            self._process = subprocess.Popen(command, cwd=book, stdout=log,
-                                             stderr=subprocess.STDOUT)
-
-    def result(self, timeout: float = 1800) -> BuildResult:
-        try:
-            returncode = self._process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            raise
-        seconds = time.perf_counter() - self._started
-        return BuildResult(returncode, self._log.read_text(encoding="utf-8", errors="replace"),
-                           seconds, self.html)
-
-
 def run_jupyter_book(book: Path, output_dir: Path, *extra: str) -> BuildResult:
     """Build ``book`` into ``output_dir`` with the strict flags; capture everything."""
-    return JupyterBookRun(book, output_dir, *extra).result()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    # A record folder of its own for each build: a test may build twice into one folder.
+    record = Path(tempfile.mkdtemp(prefix="build-", dir=output_dir)) / "run"
+    run = SharedRun(record, jupyter_book_command(book, output_dir, *extra), cwd=book)
+    run.start()
+    return build_result(run, output_dir)
 
 
 @pytest.fixture(scope="session")
@@ -116,8 +94,8 @@ class SharedRun:
     every worker's own), so the book is built once however many workers run. Its output
     goes to ``output.txt`` in the folder."""
 
-    def __init__(self, folder: Path, command: list[str]):
-        self.folder, self.command = folder, command
+    def __init__(self, folder: Path, command: list[str], cwd: Path = ROOT):
+        self.folder, self.command, self.cwd = folder, command, cwd
         self.output = folder / "output.txt"
         self._record = folder / "result.json"
         self._pid = folder / "pid"
@@ -132,7 +110,7 @@ class SharedRun:
         self._process = process = subprocess.Popen(
             [sys.executable, "-c", _RUN_AND_RECORD, str(self.output), str(self._record),
              *self.command],
-            cwd=ROOT, start_new_session=True)  # its own group: stopped with its children
+            cwd=self.cwd, start_new_session=True)  # its own group: stopped with its children
         self._pid.write_text(str(process.pid), encoding="utf-8")
         return True
 
@@ -180,13 +158,24 @@ def _existing_build() -> Path | None:
 _BOOK_BUILDS: dict[Path, SharedRun] = {}
 
 
+def jupyter_book_command(book: Path, output_dir: Path, *extra: str) -> list[str]:
+    """The strict build of ``book`` into ``output_dir``: zero warnings, every reference."""
+    return [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book),
+            "-W", "-n", "--keep-going", "--path-output", str(output_dir), *extra]
+
+
+def build_result(run: SharedRun, output_dir: Path) -> BuildResult:
+    """Wait for a build ``run`` into ``output_dir``; what it printed and left."""
+    returncode, seconds = run.wait()
+    return BuildResult(returncode, run.output.read_text(encoding="utf-8", errors="replace"),
+                       seconds, output_dir / "_build" / "html")
+
+
 def _shared_book_build(config) -> SharedRun:
     """The session's strict build of the book, in a folder every pytest-xdist worker sees."""
     base = config._tmp_path_factory.getbasetemp()
     folder = (base.parent if hasattr(config, "workerinput") else base) / "book"
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT),
-               "-W", "-n", "--keep-going", "--path-output", str(folder)]
-    return _BOOK_BUILDS.setdefault(folder, SharedRun(folder, command))
+    return _BOOK_BUILDS.setdefault(folder, SharedRun(folder, jupyter_book_command(ROOT, folder)))
 
 
 def pytest_collection_finish(session):
@@ -213,9 +202,7 @@ def book_build(request) -> BuildResult:
         return BuildResult(0, "", 0.0, existing)
     build = _shared_book_build(request.config)
     build.start()  # no-op if collection started it
-    returncode, seconds = build.wait()
-    return BuildResult(returncode, build.output.read_text(encoding="utf-8", errors="replace"),
-                       seconds, build.folder / "_build" / "html")
+    return build_result(build, build.folder)
 
 
 @pytest.fixture(scope="session")
