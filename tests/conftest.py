@@ -171,10 +171,16 @@ def build_result(run: SharedRun, output_dir: Path) -> BuildResult:
                        seconds, output_dir / "_build" / "html")
 
 
+def shared_temp(config) -> Path:
+    """The session's temporary folder that every pytest-xdist worker sees: the one above
+    a worker's own, or the session's own without workers."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
 def _shared_book_build(config) -> SharedRun:
     """The session's strict build of the book, in a folder every pytest-xdist worker sees."""
-    base = config._tmp_path_factory.getbasetemp()
-    folder = (base.parent if hasattr(config, "workerinput") else base) / "book"
+    folder = shared_temp(config) / "book"
     return _BOOK_BUILDS.setdefault(folder, SharedRun(folder, jupyter_book_command(ROOT, folder)))
 
 
@@ -503,8 +509,7 @@ def work_unit(item) -> str:
 
 
 def _work_units_file(config) -> Path:
-    base = config._tmp_path_factory.getbasetemp()
-    return (base.parent if hasattr(config, "workerinput") else base) / "work-units.json"
+    return shared_temp(config) / "work-units.json"
 
 
 def _write_work_units(config, units: dict[str, str]) -> None:
