@@ -10,10 +10,12 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 #: Headless and quiet: without the background-networking flags Chromium keeps trying to
@@ -30,6 +32,19 @@ def find_chromium() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return shutil.which("chromium")
+
+
+def outside_pattern(base_url: str) -> re.Pattern:
+    """Every address but the local server's (``base_url``) and those that stay in the
+    page (data:, blob:, about:).
+
+    Given to Playwright's ``page.route``, it is matched by Playwright's driver, so only
+    requests for another place are held for the handler; the page's own files are not sent
+    through Python one by one.
+    """
+    parts = urlsplit(base_url)
+    local = f"{parts.scheme}://{parts.netloc}/"
+    return re.compile(rf"^(?!{re.escape(local)}|data:|blob:|about:)")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -53,9 +53,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from booktools.browser import CHROMIUM_FLAGS, find_chromium, serve_directory
+from booktools.browser import CHROMIUM_FLAGS, find_chromium, outside_pattern, serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_CSS = ROOT / "assets" / "print.css"
@@ -355,18 +354,13 @@ def prepare_page(browser, base_url: str, book: Path, paper: str = "A4") -> Prepa
         color_scheme="light", reduced_motion="reduce")
     context.add_init_script(LIGHT_MODE)
     page = context.new_page()
-    host = urlsplit(base_url).netloc
     outside: list[str] = []
 
-    def route(route):
-        url = route.request.url
-        if url.startswith(("data:", "blob:", "about:")) or urlsplit(url).netloc == host:
-            route.continue_()
-        else:  # the book fetches nothing from other hosts; never let it try
-            outside.append(url)
-            route.abort()
+    def refuse(route):  # the book fetches nothing from other hosts; never let it try
+        outside.append(route.request.url)
+        route.abort()
 
-    page.route("**/*", route)
+    page.route(outside_pattern(base_url), refuse)
     page.goto(f"{base_url}/{root}.html", wait_until="load", timeout=READY_TIMEOUT_MS)
     page.wait_for_load_state("networkidle", timeout=READY_TIMEOUT_MS)
     page.evaluate(WAIT_UNTIL_DRAWN)

@@ -9,9 +9,9 @@ missing (HTTP >= 400). The checks every page gets at every width and scheme are 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
+
+from booktools.browser import outside_pattern
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,6 @@ class PageWatch:
     """Records what a page does: console errors, outside requests, failed files."""
 
     def __init__(self, page, base_url):
-        self.base_host = urlsplit(base_url).netloc
         self.console_errors = []
         self.page_errors = []
         self.outside_requests = []
@@ -47,16 +46,15 @@ class PageWatch:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("response", self._on_response)
-        page.route("**/*", self._route)
+        # Only requests for another place are intercepted: the pattern is matched by
+        # Playwright's driver, so the page's own files are not held for a round trip
+        # through this process one by one.
+        page.route(outside_pattern(base_url), self._refuse)
 
-    def _route(self, route):
-        url = route.request.url
-        host = urlsplit(url).netloc
-        if url.startswith(("data:", "blob:", "about:")) or host == self.base_host:
-            route.continue_()
-        else:  # never let it out, and remember that it tried
-            self.outside_requests.append(url)
-            route.abort()
+    def _refuse(self, route):
+        """Never let it out, and remember that it tried."""
+        self.outside_requests.append(route.request.url)
+        route.abort()
 
     def _on_console(self, message):
         if message.type == "error" and not any(a in message.text
@@ -125,6 +123,19 @@ def test_hormesis_page_shows_its_explorer_and_no_dead_widget(browser, server):
     assert "html-manager" not in html and "embed-amd" not in html
     assert page.locator(".jupyter-widgets, .widget-slider").count() == 0
     assert watch.problems() == {}
+    context.close()
+
+
+def test_a_request_for_another_place_is_refused_and_reported(browser, server):
+    """The watch lets the page's own files through (the page loads) and stops the rest."""
+    context, page, watch = open_page(browser, server, "intro.html", DESKTOP)
+    reached = page.evaluate("""async () => {
+        try { await fetch("https://cdn.example.org/lib.js"); return true; }
+        catch (error) { return false; }
+    }""")
+    assert reached is False
+    assert watch.outside_requests == ["https://cdn.example.org/lib.js"]
+    assert watch.problems()["requests to other hosts"] == watch.outside_requests
     context.close()
 
 

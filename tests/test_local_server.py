@@ -1,4 +1,5 @@
-"""The local web server the browser tests, the PDF script and the benchmarks use."""
+"""The local web server the browser tests, the PDF script and the benchmarks use, and the
+pattern that keeps their pages from reaching any other place."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from booktools.browser import _Server, serve_directory
+from booktools.browser import _Server, outside_pattern, serve_directory
 
 
 def test_the_server_answers_and_records_what_it_could_not(tmp_path):
@@ -40,3 +41,18 @@ def test_a_closed_connection_is_let_go_and_any_other_error_recorded(error, recor
     assert bool(failures) == recorded
     if recorded:
         assert "a bug in the handler" in failures[0]
+
+
+@pytest.mark.parametrize("address, outside", [
+    ("http://127.0.0.1:8123/chapters/hormesis.html", False),
+    ("http://127.0.0.1:8123/", False),
+    ("data:image/png;base64,AAAA", False),
+    ("blob:http://127.0.0.1:8123/1b2c", False),
+    ("about:blank", False),
+    ("https://cdn.example.org/lib.js", True),
+    ("http://localhost:8123/intro.html", True),  # the same machine, another name
+    ("http://127.0.0.1:8124/intro.html", True),  # another port
+    ("http://127.0.0.1:81234/intro.html", True),  # not a prefix match on the port
+])
+def test_only_other_places_match_the_outside_pattern(address, outside):
+    assert bool(outside_pattern("http://127.0.0.1:8123").match(address)) is outside
