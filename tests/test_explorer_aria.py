@@ -370,7 +370,7 @@ CONTRAST = """async () => {
   if (!include.length) return null;
   const result = await axe.run({include: include}, {runOnly: {type: 'rule',
     values: ['color-contrast', 'non-text-contrast'].filter(id => axe.getRules().some(
-      rule => rule.ruleId === id))}});
+      rule => rule.ruleId === id))}, resultTypes: ['violations']});
   return result.violations.flatMap(v => v.nodes.map(n => [v.id, n.target.join(' '),
     n.failureSummary.split('\\n').slice(-1)[0].trim()]));
 }"""
