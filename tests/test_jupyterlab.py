@@ -5,11 +5,13 @@ chapter; Chromium opens the MyST file as a notebook through jupytext, runs all
 cells, moves a slider with the keyboard, and checks that the figure and the
 readout change, and that the readout is the one the Python model gives. Every
 other chapter with an explorer is also opened and run to its end: each explorer
-shows a live figure and words, and no cell writes an error.
+shows a live figure and words, and no cell writes an error. The chapters are opened one
+after another in one JupyterLab page, each closed with its kernel shut down before the next.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import time
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from booktools.browser import outside_pattern
 from widgets.explorers import EXPLORER_PAGES, HormesisExplorer
 
 from .conftest import NBGRADER_LAB_EXTENSION, ROOT
@@ -44,27 +47,49 @@ def jupyterlab(tmp_path_factory, start_jupyter, live_kernel_environment):
         yield base, token
 
 
-def open_and_run(browser, jupyterlab, chapter):
-    """Open ``chapter``.md in JupyterLab as a notebook, as Binder readers do with
-    "Open With > Jupytext Notebook", and run every cell. Requests to any other
-    host are refused and collected in ``outside``."""
+@pytest.fixture(scope="module")
+def lab(browser, jupyterlab):
+    """One JupyterLab page for the module's tests, as a reader keeps one open: each test
+    opens its chapter in it and closes it (its kernel shut down) at the end.
+
+    JupyterLab starts in a fresh, empty workspace: the server keeps workspaces, and with
+    the default one a new page restored the notebooks earlier pages had opened (each with a
+    kernel), which on a loaded machine came to the front after the new notebook opened.
+    Requests to any other host are refused and collected in ``outside``.
+    """
     base, token = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     outside = []
-    page.route("**/*", lambda route: route.continue_()
-               if route.request.url.startswith((base, "data:", "blob:"))
-               else (outside.append(route.request.url), route.abort()))
-    # A fresh, empty workspace for each test: the server keeps workspaces, so with the
-    # default one each new page restored the notebooks earlier tests had opened (each with a
-    # kernel), and on a loaded machine the restore finished after the new notebook opened
-    # and put an old one in front of it (three chapters timed out in a clean CI run).
-    workspace = f"{chapter}-{uuid.uuid4().hex[:8]}"
-    page.goto(f"{base}/lab/workspaces/{workspace}?reset&token={token}",
+    page.route(outside_pattern(base), lambda route: (outside.append(route.request.url),
+                                                     route.abort()))
+    page.goto(f"{base}/lab/workspaces/book-{uuid.uuid4().hex[:8]}?reset&token={token}",
               wait_until="domcontentloaded")
     page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined",
                            timeout=90000)
     page.evaluate("window.jupyterapp.started")
+    yield page, outside
+    context.close()
+
+
+#: The notebook in front, closed without a prompt (running it changed its outputs) and its
+#: kernel shut down, so that the next test's page shows only its own chapter.
+CLOSE_NOTEBOOK = """async () => {
+    const widget = window.jupyterapp.shell.currentWidget;
+    if (!widget || !widget.sessionContext) return;
+    await widget.sessionContext.shutdown();
+    widget.dispose();
+}"""
+
+
+@contextlib.contextmanager
+def open_and_run(lab, chapter):
+    """Open ``chapter``.md in JupyterLab as a notebook, as Binder readers do with
+    "Open With > Jupytext Notebook", and run every cell; yield the page and the requests to
+    other hosts so far. Closes the notebook afterwards."""
+    page, outside = lab
+    assert page.locator(".jp-Notebook").count() == 0, "an earlier notebook is still open"
+    outside.clear()
     page.evaluate("""async path => {
         const app = window.jupyterapp;
         const widget = await app.commands.execute('docmanager:open',
@@ -85,11 +110,19 @@ def open_and_run(browser, jupyterlab, chapter):
                        && kernel.status === "idle");
     }""", timeout=120000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    return context, page, outside
+    try:
+        yield page, outside
+    finally:
+        page.evaluate(CLOSE_NOTEBOOK)
+        page.wait_for_function("!document.querySelector('.jp-Notebook')")
 
 
-def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
-    context, page, outside = open_and_run(browser, jupyterlab, "hormesis")
+def test_the_hormesis_explorer_is_live_in_jupyterlab(lab, jupyterlab):
+    with open_and_run(lab, "hormesis") as (page, outside):
+        check_the_hormesis_explorer(page, outside, jupyterlab)
+
+
+def check_the_hormesis_explorer(page, outside, jupyterlab):
     box = page.locator(".widget-vbox").first
     box.wait_for(timeout=120000)
     box.scroll_into_view_if_needed()
@@ -135,13 +168,16 @@ def test_the_hormesis_explorer_is_live_in_jupyterlab(browser, jupyterlab):
     base, token = jupyterlab
     answer = page.request.get(f"{base}/formgrader", headers={"Authorization": f"token {token}"})
     assert answer.status == 404, "nbgrader's formgrader is served"
-    context.close()
 
 
 @pytest.mark.parametrize("chapter", [c for c in CHAPTERS_WITH_EXPLORERS if c != "hormesis"])
-def test_every_chapter_runs_in_jupyterlab_with_live_explorers(browser, jupyterlab, chapter):
+def test_every_chapter_runs_in_jupyterlab_with_live_explorers(lab, chapter):
     """Each chapter opens as a notebook, runs to the end, and shows live explorers."""
-    context, page, outside = open_and_run(browser, jupyterlab, chapter)
+    with open_and_run(lab, chapter) as (page, outside):
+        check_the_chapter(page, outside, chapter)
+
+
+def check_the_chapter(page, outside, chapter):
     page.locator(".widget-vbox").first.wait_for(timeout=120000)
     wait_until_run(page)
     boxes = page.locator(".widget-vbox:has(.widget-image)")
@@ -161,7 +197,6 @@ def test_every_chapter_runs_in_jupyterlab_with_live_explorers(browser, jupyterla
                           " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
     assert errors.count() == 0, errors.first.inner_text() if errors.count() else ""
     assert outside == []
-    context.close()
 
 
 def wait_until_run(page):
