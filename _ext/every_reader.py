@@ -3,6 +3,29 @@
 Measured with ``benchmarks/bench_lighthouse.py`` (Lighthouse 12, mobile preset, gzip); the
 closing note of the every-reader issue has the figures each change bought.
 
+Each lever stays only while it earns its keep: removing it alone must take some page below
+performance 95 (the median of three runs) or add materially to what a phone downloads.
+Re-measured one lever at a time in December 2026, on the pages nearest the limit (the
+site with every lever scored 98-99 on them). Without the lever:
+
+* icon fonts cut: 83-87, and 270 KB more per page;
+* ``scripts/fontawesome.js`` left out (``_templates/static/webpack-macros.html``): 72-87,
+  and 540 KB more;
+* stylesheets cut: 92, and 39 KB more;
+* search scripts only on the search page (``_templates/layout.html``): 39 KB more, and best
+  practices 96;
+* image sizes and lazy images: 93, and 70 KB more on a page with figures;
+* one stylesheet per page: 95 and 94 in two sets of runs (evidence);
+* scripts deferred: 95 and 96 (evidence);
+* plain code spans removed: 96-97 alone, but 89 on reading faces together with the tab-stop
+  change below, so it stays.
+
+Two levers went, since the pages held 95 or more without them: the theme's tab stops
+measured after layout (a patch of the theme's script) and stylesheets chosen per page
+(sphinx-thebe's dropped, sphinx-exercise's and sphinx-design's only where used, the copy
+button's after the first paint). Without both, the hardest page (reading faces) scored 95
+and 97 in two sets, every other page 97 or more.
+
 Speed
 * **Icons.** The theme draws about twenty icons from Font Awesome's full web fonts (solid and
   brands: 275 KB, fetched at the highest priority) and defines a CSS rule for each of its
@@ -15,18 +38,14 @@ Speed
   search page only (``_templates/layout.html``). Every other script file is deferred, so none
   blocks the first paint, except ``documentation_options.js``, which the page's inline scripts
   extend as they run (it is 0.4 KB).
-* **Stylesheets.** sphinx-thebe's stylesheet is dropped (the book does not use Thebe);
-  sphinx-exercise's and sphinx-design's load only on pages that use them; the copy button's,
-  which styles a button its script adds after loading, no longer blocks the first paint. After
-  the build, the rest of each page's registered stylesheets (nine on a chapter) are served
-  as one file, named by a hash of its content, so a phone makes one request, not nine.
+* **Stylesheets.** After the build, each page's registered stylesheets (nine on a chapter)
+  are served as one file, named by a hash of its content, so a phone makes one request,
+  not nine.
 * **Stylesheets cut.** The theme's, sphinx-design's and myst-nb's stylesheets are whole
   frameworks; after the build each keeps only the selectors whose classes occur as words in
   the site's pages or scripts (the theme's 312 → 128 KB).
 * **Highlighted code** loses the spans of tokens drawn exactly like the code around them in
   both schemes (names, punctuation, white space): a third of a code-heavy chapter's elements.
-* **The theme's tab stops** for scrollable boxes are measured after the browser's own layout
-  (its script forced a layout of the whole chapter on load).
 * **Images** get ``width`` and ``height`` from their files, so the page does not jump when
   they arrive (``book.css`` keeps them responsive with ``height: auto``), and load lazily:
   a figure further down does not take bandwidth from what the reader sees first.
@@ -137,7 +156,7 @@ _pages_written: set[str] = set()
 def _start_counting(app) -> None:
     _seen.clear()
     _seen.update({upstream: 0 for upstream, _ in MARKUP_FIXES})
-    _seen.update({name: 0 for name in (*MUST_BLOCK, *AFTER_PAINT, *ONLY_WHERE, *UNUSED)})
+    _seen.update({name: 0 for name in MUST_BLOCK})
     _pages_written.clear()
 
 
@@ -173,18 +192,10 @@ def _check_seen(app, exception) -> None:
             "the versions it was written against): update MARKUP_FIXES or the asset names")
 
 
-# --- Scripts and stylesheets --------------------------------------------------------------
+# --- Scripts deferred ---------------------------------------------------------------------
 
 #: Loaded before the page's inline scripts, which add to the object it defines.
 MUST_BLOCK = ("documentation_options.js",)
-#: Stylesheets that style what scripts add after loading: they need not block the first paint.
-AFTER_PAINT = ("copybutton.css",)
-#: Stylesheets needed only where a page has these classes in its body.
-ONLY_WHERE = {
-    "exercise.css": ('class="exercise', 'class="solution', "exercise-"),
-    "sphinx-design.min.css": ('class="sd-',),
-}
-UNUSED = ("sphinx-thebe.css",)
 
 
 def _file_name(asset) -> str:
@@ -192,7 +203,7 @@ def _file_name(asset) -> str:
 
 
 def _with(asset, **changes):
-    """A copy of a registered script or stylesheet with some attributes changed.
+    """A copy of a registered script with some attributes changed.
 
     Sphinx shares one object per file among all pages, so changing it in place would change
     every page built after this one.
@@ -202,7 +213,6 @@ def _with(asset, **changes):
 
 
 def _lighten_assets(app, pagename, templatename, context, doctree) -> None:
-    body = context.get("body", "")
     # The search page loads Sphinx's search script in its body, which calls doctools.js at
     # once: there, the scripts keep their order and load as Sphinx wrote them.
     if "script_files" in context and pagename != "search":
@@ -218,21 +228,6 @@ def _lighten_assets(app, pagename, templatename, context, doctree) -> None:
             else:
                 scripts.append(_with(script, defer="defer"))
         context["script_files"] = scripts
-    if "css_files" in context:
-        kept = []
-        for sheet in context["css_files"]:
-            name = _file_name(sheet)
-            if name in _seen:
-                _seen[name] += 1
-            needed_by = ONLY_WHERE.get(name)
-            if name in UNUSED or (needed_by and not any(mark in body for mark in needed_by)):
-                continue
-            if name in AFTER_PAINT:
-                # The standard way to load a stylesheet without blocking: as "print" (which
-                # never blocks the screen), switched to "all" once it has loaded.
-                sheet = _with(sheet, media="print", onload="this.media='all'")
-            kept.append(sheet)
-        context["css_files"] = kept
 
 
 # --- Highlighted code without spans that change nothing --------------------------------------
@@ -553,74 +548,6 @@ def _cut_stylesheets(app, exception) -> None:
         f"{name} {before // 1000} → {after // 1000} KB" for name, (before, after) in sizes.items()))
 
 
-# --- Tab stops for scrollable boxes, measured after layout ---------------------------------
-
-THEME_JS = Path("_static", "scripts", "pydata-sphinx-theme.js")
-#: pydata-sphinx-theme 0.17.1, ``addTabStopsToScrollableElements`` (src/pydata_sphinx_theme/
-#: assets/scripts/pydata-sphinx-theme.js, line 887), as its webpack bundle writes it.
-_THEME_TAB_STOPS = (".forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||"
-                    "e.scrollHeight>e.clientHeight?0:-1})")
-_BOOK_TAB_STOPS = ".forEach(e=>window.bookTabStop(e))"
-#: Defines ``bookTabStop``: the theme's test, run on a box when the browser next lays the page
-#: out anyway (an intersection observer's first report comes after layout), not at once.
-_TAB_STOP_SCRIPT = """/* The book (_ext/every_reader.py): the theme's tab stops for scrollable
-   boxes, measured after the browser's own next layout, not by forcing one. */
-window.bookTabStop = (function () {
-  if (!("IntersectionObserver" in window)) {
-    return function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
-      box.tabIndex = scrolls ? 0 : -1;
-    };
-  }
-  // Every box is "intersecting" with a margin this wide; the report is what matters.
-  var measure = new IntersectionObserver(function (entries) {
-    var boxes = entries.map(function (entry) { return entry.target; });
-    // Measure all, then change only the stops that differ: a change before the next
-    // measurement would make the browser lay the page out again.
-    var stops = boxes.map(function (box) {
-      measure.unobserve(box);
-      return box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight ? 0 : -1;
-    });
-    boxes.forEach(function (box, i) { if (box.tabIndex !== stops[i]) box.tabIndex = stops[i]; });
-  }, { rootMargin: "100000px" });
-  return function (box) {
-    measure.unobserve(box);
-    measure.observe(box);
-  };
-})();
-"""
-
-
-def patch_theme_tab_stops(outdir: Path) -> bool:
-    """Let the theme measure scrollable boxes after a layout instead of forcing one.
-
-    The theme gives every code block and cell output that scrolls a tab stop (so a keyboard
-    can scroll it), measuring all of them when the page loads and after any change to the
-    page. The page has usually changed since the last layout by then (fonts, self-checks),
-    so the first measurement makes the browser lay out the whole chapter there and then,
-    and then again as each tab stop changes: about 0.3 s of one task on a 4x slower phone
-    for the reading-faces chapter. The same test now runs when the browser has laid the page
-    out anyway, and changes only the stops that differ. Returns whether the file changed;
-    fails loudly if the theme's code is not what this expects.
-    """
-    path = outdir / THEME_JS
-    text = path.read_text(encoding="utf-8")
-    if text.startswith(_TAB_STOP_SCRIPT):
-        return False
-    if text.count(_THEME_TAB_STOPS) != 1:
-        raise RuntimeError(f"{THEME_JS}: the theme's tab-stop code is not what "
-                           "_ext/every_reader.py expects; is pydata-sphinx-theme 0.17.1 installed?")
-    path.write_text(_TAB_STOP_SCRIPT + text.replace(_THEME_TAB_STOPS, _BOOK_TAB_STOPS),
-                    encoding="utf-8")
-    return True
-
-
-def _patch_theme_script(app, exception) -> None:
-    outdir = Path(app.outdir)
-    if exception is None and app.builder.format == "html" and (outdir / THEME_JS).is_file():
-        patch_theme_tab_stops(outdir)
-
-
 # --- One stylesheet instead of many --------------------------------------------------------
 
 BUNDLE_FOLDER = Path("_static", "bundles")
@@ -723,6 +650,5 @@ def setup(app):
     app.connect("html-page-context", _lighten_assets, priority=950)
     app.connect("build-finished", _cut_icons)
     app.connect("build-finished", _cut_stylesheets, priority=550)
-    app.connect("build-finished", _patch_theme_script)
     app.connect("build-finished", _bundle_pages, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -1,13 +1,12 @@
 """Upstream files the book copies or patches, checked against what is installed.
 
-The book overrides three of the theme's templates (``_templates/``), patches the theme's
-script at build end and changes markup that myst-nb and docutils write
-(``_ext/every_reader.py``). Each was written against one version of an upstream file. After
-an upgrade, a copy would go on serving the old text and a patch could silently stop
-applying. So ``upstream.toml`` records, for each upstream file, the package version and the
-SHA-256 of the text the book's file was written against, and every build (and
-``tests/test_upstream.py``) compares it with the installed file: a difference stops the
-build, naming the file, the recorded version and the installed one.
+The book overrides three of the theme's templates (``_templates/``) and changes markup that
+myst-nb and docutils write (``_ext/every_reader.py``). Each was written against one version
+of an upstream file. After an upgrade, a copy would go on serving the old text and a patch
+could silently stop applying. So ``upstream.toml`` records, for each upstream file, the
+package version and the SHA-256 of the text the book's file was written against, and every
+build (and ``tests/test_upstream.py``) compares it with the installed file: a difference
+stops the build, naming the file, the recorded version and the installed one.
 
 After a deliberate upgrade: read what changed upstream (the message names the file), bring
 the book's copy or patch up to date, then record the new texts with::

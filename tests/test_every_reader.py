@@ -375,31 +375,6 @@ def test_the_sites_stylesheets_keep_what_its_pages_use(site):
     assert ".show" in theme
 
 
-# --- The theme's tab stops, measured after layout -------------------------------------------
-
-def test_the_theme_script_is_patched_once_and_a_changed_theme_is_refused(tmp_path):
-    script = tmp_path / every_reader.THEME_JS
-    script.parent.mkdir(parents=True)
-    original = "function I(){const e=()=>{x" + every_reader._THEME_TAB_STOPS + "};e()}"
-    script.write_text(original, encoding="utf-8")
-    assert every_reader.patch_theme_tab_stops(tmp_path)
-    patched = script.read_text(encoding="utf-8")
-    assert every_reader._THEME_TAB_STOPS not in patched
-    assert "x.forEach(e=>window.bookTabStop(e))" in patched
-    assert patched.startswith(every_reader._TAB_STOP_SCRIPT)
-    assert not every_reader.patch_theme_tab_stops(tmp_path)  # a second build changes nothing
-    assert script.read_text(encoding="utf-8") == patched
-    script.write_text("function I(){/* a newer theme */}", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="tab-stop code is not what"):
-        every_reader.patch_theme_tab_stops(tmp_path)
-
-
-def test_the_sites_theme_script_measures_tab_stops_after_layout(site):
-    script = (site / every_reader.THEME_JS).read_text(encoding="utf-8")
-    assert script.startswith(every_reader._TAB_STOP_SCRIPT)
-    assert script.count("window.bookTabStop(e)") == 1
-
-
 # --- Highlighted code without spans that change nothing ------------------------------------
 
 PYGMENTS_CSS = """

@@ -92,9 +92,7 @@ def _finish_build(pages: dict[str, str], found_docs, unregistered=()) -> None:
                           env=SimpleNamespace(found_docs=set(found_docs)))
     every_reader._start_counting(app)
     for name, body in pages.items():
-        names = (*every_reader.MUST_BLOCK, *every_reader.AFTER_PAINT, *every_reader.ONLY_WHERE,
-                 *every_reader.UNUSED)
-        names = [name for name in names if name not in unregistered]
+        names = [name for name in every_reader.MUST_BLOCK if name not in unregistered]
         context = {"body": body,
                    "css_files": [_CascadingStyleSheet(f"_static/{n}") for n in names],
                    "script_files": [_JavaScript(f"_static/{n}") for n in names]}
@@ -118,6 +116,6 @@ def test_a_markup_fix_that_finds_nothing_in_a_full_build_fails_it():
 
 def test_an_asset_name_no_page_registers_fails_a_full_build():
     targets = " ".join(upstream_text for upstream_text, _ in every_reader.MARKUP_FIXES)
-    renamed = every_reader.UNUSED[0]
+    renamed = every_reader.MUST_BLOCK[0]
     with pytest.raises(ExtensionError, match=renamed):
         _finish_build({"a": targets, "b": ""}, {"a", "b"}, unregistered=(renamed,))
