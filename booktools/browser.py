@@ -47,6 +47,19 @@ def outside_pattern(base_url: str) -> re.Pattern:
     return re.compile(rf"^(?!{re.escape(local)}|data:|blob:|about:)")
 
 
+def refuse_outside(page, base_url: str) -> list[str]:
+    """Refuse every request ``page`` makes for another place than ``base_url`` (see
+    ``outside_pattern``); return the list the refused addresses are appended to."""
+    refused: list[str] = []
+
+    def refuse(route):
+        refused.append(route.request.url)
+        route.abort()
+
+    page.route(outside_pattern(base_url), refuse)
+    return refused
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files without logging; records the requests it could not answer."""
 

@@ -54,7 +54,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from booktools.browser import CHROMIUM_FLAGS, find_chromium, outside_pattern, serve_directory
+from booktools.browser import CHROMIUM_FLAGS, find_chromium, refuse_outside, serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_CSS = ROOT / "assets" / "print.css"
@@ -354,13 +354,7 @@ def prepare_page(browser, base_url: str, book: Path, paper: str = "A4") -> Prepa
         color_scheme="light", reduced_motion="reduce")
     context.add_init_script(LIGHT_MODE)
     page = context.new_page()
-    outside: list[str] = []
-
-    def refuse(route):  # the book fetches nothing from other hosts; never let it try
-        outside.append(route.request.url)
-        route.abort()
-
-    page.route(outside_pattern(base_url), refuse)
+    outside = refuse_outside(page, base_url)  # the book fetches nothing from other hosts
     page.goto(f"{base_url}/{root}.html", wait_until="load", timeout=READY_TIMEOUT_MS)
     page.wait_for_load_state("networkidle", timeout=READY_TIMEOUT_MS)
     page.evaluate(WAIT_UNTIL_DRAWN)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from booktools.browser import outside_pattern
+from booktools.browser import refuse_outside
 
 pytestmark = pytest.mark.browser
 
@@ -39,22 +39,13 @@ class PageWatch:
     def __init__(self, page, base_url):
         self.console_errors = []
         self.page_errors = []
-        self.outside_requests = []
         self.failed = []
         self.requested = []  # every URL the page asked for, from its first request
         page.on("request", lambda request: self.requested.append(request.url))
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("response", self._on_response)
-        # Only requests for another place are intercepted: the pattern is matched by
-        # Playwright's driver, so the page's own files are not held for a round trip
-        # through this process one by one.
-        page.route(outside_pattern(base_url), self._refuse)
-
-    def _refuse(self, route):
-        """Never let it out, and remember that it tried."""
-        self.outside_requests.append(route.request.url)
-        route.abort()
+        self.outside_requests = refuse_outside(page, base_url)  # never let it out
 
     def _on_console(self, message):
         if message.type == "error" and not any(a in message.text

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from booktools.browser import outside_pattern
+from booktools.browser import refuse_outside
 from widgets.explorers import EXPLORER_PAGES, HormesisExplorer
 
 from .conftest import NBGRADER_LAB_EXTENSION, ROOT
@@ -60,9 +60,7 @@ def lab(browser, jupyterlab):
     base, token = jupyterlab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    outside = []
-    page.route(outside_pattern(base), lambda route: (outside.append(route.request.url),
-                                                     route.abort()))
+    outside = refuse_outside(page, base)
     page.goto(f"{base}/lab/workspaces/book-{uuid.uuid4().hex[:8]}?reset&token={token}",
               wait_until="domcontentloaded")
     page.wait_for_function("window.jupyterapp && window.jupyterapp.started !== undefined",
